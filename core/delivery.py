@@ -1,0 +1,190 @@
+"""E-mail delivery of the notification outbox, exactly once.
+
+Each row (or each user's digest) is sent inside its own transaction that holds the row lock
+(`SELECT ... FOR UPDATE SKIP LOCKED`) from the moment it is claimed until it is marked sent.
+Two workers never claim the same row, and a worker that dies before the commit leaves the row
+pending, so the next run sends it. The one window left is between the mail server accepting a
+message and the commit that follows it; every message carries a Message-ID derived from the
+row, so a mail server or client that sees the same message again can drop it.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .choices import Frequency, NotificationStatus
+from .models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "core.notifications.unsubscribe"
+
+
+def unsubscribe_token(*, user: User, kinds: list[str]) -> str:
+    return signing.dumps({"u": user.pk, "k": sorted(set(kinds))}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token_read(token: str) -> tuple[int, list[str]] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    kinds = data.get("k") or []
+    if not isinstance(kinds, list):
+        return None
+    return data["u"], [str(kind) for kind in kinds]
+
+
+def _absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def _message(*, user: User, kinds: list[str], subject: str, body: str, message_id: str):
+    unsubscribe_url = _absolute(
+        reverse("core:unsubscribe", args=[unsubscribe_token(user=user, kinds=kinds)])
+    )
+    with translation.override(user.language):
+        footer = render_to_string(
+            "notifications/email_footer.txt",
+            {
+                "preferences_url": _absolute(reverse("core:notification_preferences")),
+                "unsubscribe_url": unsubscribe_url,
+            },
+        )
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return EmailMessage(
+        subject=subject,
+        body=f"{body}\n\n{footer.strip()}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": f"<{message_id}@{domain or 'localhost'}>",
+        },
+    )
+
+
+def _record_failure(rows: list[Notification], error: Exception) -> None:
+    for row in rows:
+        row.attempts += 1
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = NotificationStatus.FAILED
+        row.save(update_fields=["attempts", "last_error", "status"])
+    logger.warning("E-mail delivery failed for notifications %s", [row.pk for row in rows])
+
+
+def deliver_notification(notification_id: int) -> bool:
+    """Send one pending instant notification; False if it is gone, sent or being sent."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(
+                pk=notification_id,
+                status=NotificationStatus.PENDING,
+                frequency=Frequency.INSTANT,
+            )
+            .first()
+        )
+        if row is None:
+            return False
+        message = _message(
+            user=row.recipient,
+            kinds=[row.kind],
+            subject=row.subject,
+            body=_with_link(row.body, row.url),
+            message_id=f"notification-{row.pk}",
+        )
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any transport error leaves it for a retry
+            _record_failure([row], exc)
+            return False
+        row.status = NotificationStatus.SENT
+        row.sent_at = timezone.now()
+        row.emailed = True
+        row.save(update_fields=["status", "sent_at", "emailed"])
+        return True
+
+
+def _with_link(body: str, url: str) -> str:
+    return f"{body}\n\n{_absolute(url)}" if url else body
+
+
+def deliver_pending(*, limit: int | None = None) -> int:
+    """Send every pending instant notification (the sweep after a broker or mail outage)."""
+    limit = limit or settings.NOTIFICATION_BATCH_SIZE
+    ids = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, frequency=Frequency.INSTANT)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return sum(1 for notification_id in ids if deliver_notification(notification_id))
+
+
+def deliver_digest(*, user_id: int, frequency: str) -> int:
+    """Send one message listing all of a user's pending notifications of a digest frequency."""
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient_id=user_id, status=NotificationStatus.PENDING, frequency=frequency)
+            .order_by("created_at", "id")
+        )
+        if not rows:
+            return 0
+        user = User.objects.get(pk=user_id)
+        with translation.override(user.language):
+            subject = render_to_string(
+                "notifications/digest_subject.txt",
+                {"count": len(rows), "frequency": frequency},
+            )
+            body = render_to_string(
+                "notifications/digest_body.txt",
+                {
+                    "items": [
+                        {"subject": row.subject, "body": row.body, "url": _absolute(row.url)}
+                        for row in rows
+                    ]
+                },
+            )
+        message = _message(
+            user=user,
+            kinds=sorted({row.kind for row in rows}),
+            subject=" ".join(subject.split()),
+            body=body.strip(),
+            message_id=f"digest-{frequency}-{rows[0].pk}-{rows[-1].pk}",
+        )
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001
+            _record_failure(rows, exc)
+            return 0
+        now = timezone.now()
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=NotificationStatus.SENT, sent_at=now, emailed=True
+        )
+        return len(rows)
+
+
+def deliver_digests(*, frequency: str) -> int:
+    """Send the digest of every user with pending notifications of `frequency`."""
+    user_ids = (
+        Notification.objects.filter(status=NotificationStatus.PENDING, frequency=frequency)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(deliver_digest(user_id=user_id, frequency=frequency) for user_id in user_ids)

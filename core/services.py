@@ -1,0 +1,148 @@
+"""Writes of the base app: accounts, official grants, notifications and their preferences."""
+
+import logging
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .choices import Frequency, Language, NotificationKind, NotificationStatus
+from .exceptions import ApplicationError
+from .models import (
+    District,
+    DistrictGrant,
+    Notification,
+    NotificationPreference,
+    User,
+    normalize_email,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def supported_language(language: str | None) -> str:
+    """The portal language closest to `language` (Chinese unless it is English)."""
+    return Language.EN if (language or "").lower().startswith("en") else Language.ZH_HANS
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, full_name: str, language: str = "") -> User:
+    """Create a returnee account and write its welcome notification."""
+    email = normalize_email(email)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ApplicationError(_("Please enter your full name."), code="full_name")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(
+            _("An account with this e-mail address already exists. Sign in instead."),
+            code="email_taken",
+        )
+    candidate = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), code="password") from exc
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name,
+        language=supported_language(language or translation.get_language()),
+    )
+    notification_create(
+        recipient=user,
+        kind=NotificationKind.ACCOUNT,
+        template="welcome",
+        context={"full_name": user.full_name},
+        url="/",
+    )
+    return user
+
+
+@transaction.atomic
+def district_grant(*, user: User, district: District, granted_by: User | None = None):
+    """Make `user` an official of `district`; granting twice changes nothing."""
+    grant, _created = DistrictGrant.objects.get_or_create(
+        user=user, district=district, defaults={"granted_by": granted_by}
+    )
+    return grant
+
+
+def notification_frequency(*, user: User, kind: str) -> str:
+    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    return preference.frequency if preference else Frequency.INSTANT
+
+
+def notification_create(
+    *,
+    recipient: User,
+    kind: str,
+    template: str,
+    context: dict | None = None,
+    url: str = "",
+) -> Notification:
+    """Write an outbox row in the caller's transaction, rendered in the recipient's language.
+
+    Templates live at `notifications/<template>_subject.txt` and `..._body.txt`; the context
+    must be JSON-serialisable, it is kept on the row. An instant notification is queued for
+    delivery when the transaction commits; the periodic sweep picks it up if that fails.
+    """
+    context = context or {}
+    with translation.override(recipient.language):
+        subject = render_to_string(f"notifications/{template}_subject.txt", context)
+        body = render_to_string(f"notifications/{template}_body.txt", context)
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        subject=" ".join(subject.split())[:200],
+        body=body.strip(),
+        url=url,
+        template=template,
+        context=context,
+        frequency=notification_frequency(user=recipient, kind=kind),
+    )
+    if notification.frequency == Frequency.OFF:
+        # In the inbox only: nothing to e-mail, so it is delivered as it commits.
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = notification.created_at
+        notification.save(update_fields=["status", "sent_at"])
+    elif notification.frequency == Frequency.INSTANT:
+        transaction.on_commit(lambda: _enqueue_delivery(notification.pk), robust=True)
+    return notification
+
+
+def _enqueue_delivery(notification_id: int) -> None:
+    from .tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async(args=[notification_id], retry=False)
+    except Exception:  # noqa: BLE001 - the broker may be down; the sweep delivers it later
+        logger.warning("Broker unavailable; notification %s left for the sweep", notification_id)
+
+
+@transaction.atomic
+def notification_preference_set(*, user: User, kind: str, frequency: str):
+    if kind not in NotificationKind.values:
+        raise ApplicationError(_("Unknown notification kind."), code="kind")
+    if frequency not in Frequency.values:
+        raise ApplicationError(_("Unknown frequency."), code="frequency")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"frequency": frequency}
+    )
+    return preference
+
+
+@transaction.atomic
+def notifications_unsubscribe(*, user: User, kinds: list[str]) -> None:
+    """Stop e-mail of the given kinds (all kinds when empty); the inbox still shows them."""
+    for kind in kinds or NotificationKind.values:
+        notification_preference_set(user=user, kind=kind, frequency=Frequency.OFF)
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(id__in=ids)
+    return rows.update(read_at=timezone.now())

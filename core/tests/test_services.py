@@ -1,0 +1,148 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from core import services
+from core.choices import Frequency, NotificationKind, NotificationStatus, Role
+from core.exceptions import ApplicationError
+from core.models import Notification, User
+from talent.models import AdvisorProfile
+
+from .factories import DistrictFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_normalises_the_email_and_writes_a_welcome_notification():
+    user = services.user_signup(
+        email="  Li.Wen@Example.COM ",
+        password="Quiet-River-2031",
+        full_name=" Li Wen ",
+        language="en",
+    )
+    assert user.email == "li.wen@example.com"
+    assert user.full_name == "Li Wen"
+    assert user.check_password("Quiet-River-2031")
+    assert user.roles == [Role.RETURNEE]
+    welcome = Notification.objects.get(recipient=user)
+    assert welcome.kind == NotificationKind.ACCOUNT
+    assert welcome.subject == "Welcome to the Returnee Portal"
+    assert "Li Wen" in welcome.body
+
+
+def test_signup_writes_the_notification_in_the_recipients_language():
+    user = services.user_signup(
+        email="zh@example.com", password="Quiet-River-2031", full_name="王芳", language="zh-hans"
+    )
+    welcome = Notification.objects.get(recipient=user)
+    assert welcome.subject == "欢迎使用海归人才服务平台"
+    assert "王芳" in welcome.body
+
+
+def test_signup_refuses_a_taken_email_whatever_its_case():
+    UserFactory(email="taken@example.com")
+    with pytest.raises(ApplicationError) as error:
+        services.user_signup(email="TAKEN@example.com", password="Quiet-River-2031", full_name="X")
+    assert error.value.code == "email_taken"
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", "short"])
+def test_signup_refuses_weak_passwords(password):
+    with pytest.raises(ApplicationError) as error:
+        services.user_signup(email="new@example.com", password=password, full_name="New Person")
+    assert error.value.code == "password"
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_the_database_keeps_emails_unique_regardless_of_case():
+    UserFactory(email="case@example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="CASE@example.com", full_name="Other")
+
+
+def test_district_grant_makes_an_official_and_is_idempotent():
+    official = UserFactory()
+    pudong = DistrictFactory(code="pudong")
+    first = services.district_grant(user=official, district=pudong)
+    second = services.district_grant(user=official, district=pudong)
+    assert first.pk == second.pk
+    assert official.is_official
+    assert list(official.districts.values_list("code", flat=True)) == ["pudong"]
+    assert Role.OFFICIAL in official.roles
+
+
+def test_roles_of_advisors_and_admins():
+    advisor = UserFactory()
+    AdvisorProfile.objects.create(user=advisor)
+    admin = UserFactory(is_staff=True)
+    assert advisor.roles == [Role.RETURNEE, Role.ADVISOR]
+    assert admin.roles == [Role.RETURNEE, Role.ADMIN]
+
+
+def test_a_notification_rolled_back_with_its_cause_is_never_written():
+    user = UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.notification_create(
+            recipient=user, kind=NotificationKind.ACCOUNT, template="welcome", context={}
+        )
+        raise RuntimeError("the change that caused it failed")
+    assert not Notification.objects.filter(recipient=user).exists()
+
+
+def test_frequency_off_keeps_the_notification_in_the_inbox_only():
+    user = UserFactory()
+    services.notification_preference_set(
+        user=user, kind=NotificationKind.ACCOUNT, frequency=Frequency.OFF
+    )
+    row = services.notification_create(
+        recipient=user, kind=NotificationKind.ACCOUNT, template="welcome", context={}
+    )
+    assert row.frequency == Frequency.OFF
+    assert row.status == NotificationStatus.SENT
+    assert row.emailed is False
+
+
+def test_daily_frequency_leaves_the_notification_for_the_digest():
+    user = UserFactory()
+    services.notification_preference_set(
+        user=user, kind=NotificationKind.ACCOUNT, frequency=Frequency.DAILY
+    )
+    row = services.notification_create(
+        recipient=user, kind=NotificationKind.ACCOUNT, template="welcome", context={}
+    )
+    assert row.frequency == Frequency.DAILY
+    assert row.status == NotificationStatus.PENDING
+
+
+def test_preferences_refuse_unknown_values():
+    user = UserFactory()
+    with pytest.raises(ApplicationError):
+        services.notification_preference_set(user=user, kind="gossip", frequency=Frequency.OFF)
+    with pytest.raises(ApplicationError):
+        services.notification_preference_set(
+            user=user, kind=NotificationKind.MATCH, frequency="hourly"
+        )
+
+
+def test_unsubscribe_turns_off_the_named_kinds_or_all():
+    user = UserFactory()
+    services.notifications_unsubscribe(user=user, kinds=[NotificationKind.MATCH])
+    assert services.notification_frequency(user=user, kind=NotificationKind.MATCH) == Frequency.OFF
+    assert (
+        services.notification_frequency(user=user, kind=NotificationKind.ACCOUNT)
+        == Frequency.INSTANT
+    )
+    services.notifications_unsubscribe(user=user, kinds=[])
+    assert all(
+        services.notification_frequency(user=user, kind=kind) == Frequency.OFF
+        for kind in NotificationKind.values
+    )
+
+
+def test_mark_read_touches_only_the_users_own_notifications():
+    user, other = UserFactory(), UserFactory()
+    for recipient in (user, other):
+        services.notification_create(
+            recipient=recipient, kind=NotificationKind.ACCOUNT, template="welcome", context={}
+        )
+    assert services.notifications_mark_read(user=user) == 1
+    assert Notification.objects.get(recipient=other).read_at is None

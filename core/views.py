@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import selectors, services
+from .delivery import unsubscribe_token_read
+from .exceptions import ApplicationError
+from .forms import NotificationPreferencesForm, SigninForm, SignupForm
+from .models import User
+
+
+def home(request):
+    return render(
+        request,
+        "core/home.html",
+        {
+            "districts": selectors.district_list(),
+            "sectors": selectors.sector_list().filter(is_pillar=True),
+            "parks": selectors.park_list(),
+        },
+    )
+
+
+def health(request):
+    """For load balancers and container health checks: answers 200 when the database does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+                language=request.LANGUAGE_CODE,
+            )
+        except ApplicationError as exc:
+            field = {"email_taken": "email", "password": "password"}.get(exc.code)
+            form.add_error(field, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("core:home")
+    return render(request, "core/signup.html", {"form": form})
+
+
+class SigninView(auth_views.LoginView):
+    template_name = "core/signin.html"
+    authentication_form = SigninForm
+    redirect_authenticated_user = True
+
+
+class SignoutView(auth_views.LogoutView):
+    pass
+
+
+def signin_locked_out(request, original_response=None, credentials=None):
+    """Axes calls this when an e-mail address and IP have failed to sign in too often."""
+    message = _(
+        "Too many failed sign-in attempts. For your safety this sign-in is locked for a while; "
+        "try again later."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+    return render(request, "core/locked_out.html", {"message": message}, status=429)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also saves the choice on a signed-in user's account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language:
+        request.user.language = services.supported_language(language)
+        request.user.save(update_fields=["language"])
+    return response
+
+
+@login_required
+def notification_inbox(request):
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("core:notifications")
+    page = Paginator(selectors.notification_inbox(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+def notification_preferences(request):
+    current = selectors.notification_preferences(user=request.user)
+    form = NotificationPreferencesForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        for kind, frequency in form.cleaned_data.items():
+            services.notification_preference_set(user=request.user, kind=kind, frequency=frequency)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("core:notification_preferences")
+    return render(request, "core/notification_preferences.html", {"form": form})
+
+
+@csrf_exempt
+def unsubscribe(request, token: str):
+    """One-click unsubscribe (RFC 8058): a POST stops the e-mails; a GET asks to confirm."""
+    read = unsubscribe_token_read(token)
+    user = User.objects.filter(pk=read[0]).first() if read else None
+    if user is None:
+        return render(request, "core/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.notifications_unsubscribe(user=user, kinds=read[1])
+        return render(request, "core/unsubscribe.html", {"done": True})
+    return render(request, "core/unsubscribe.html", {"token": token})
