@@ -119,7 +119,7 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
     readonly_fields = [field.name for field in Notification._meta.fields]
-    actions = ["deliver_now"]
+    actions = ["deliver_now", "retry_failed"]
 
     def has_add_permission(self, request):
         return False
@@ -133,6 +133,20 @@ class NotificationAdmin(admin.ModelAdmin):
             request,
             ngettext("%(count)d notification sent.", "%(count)d notifications sent.", sent)
             % {"count": sent},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Try the selected failed notifications again"))
+    def retry_failed(self, request, queryset):
+        count = delivery.retry_failed(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification will be tried again.",
+                "%(count)d notifications will be tried again.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

@@ -9,11 +9,14 @@ row, so a mail server or client that sees the same message again can drop it.
 """
 
 import logging
+from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +26,7 @@ from .models import Notification, User
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 10  # with the backoff below, about eleven hours of mail-server outage
 UNSUBSCRIBE_SALT = "core.notifications.unsubscribe"
 
 
@@ -76,18 +79,54 @@ def _message(*, user: User, kinds: list[str], subject: str, body: str, message_i
     )
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """Back off: 1, 2, 4, ... minutes after each failure, at most six hours."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
 def _record_failure(rows: list[Notification], error: Exception) -> None:
+    now = timezone.now()
     for row in rows:
         row.attempts += 1
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        row.next_attempt_at = now + retry_delay(row.attempts)
         if row.attempts >= MAX_ATTEMPTS:
             row.status = NotificationStatus.FAILED
-        row.save(update_fields=["attempts", "last_error", "status"])
+        row.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
     logger.warning("E-mail delivery failed for notifications %s", [row.pk for row in rows])
+
+
+def _send(message: EmailMessage) -> None:
+    """Open the connection, send; closing it is left to `_close` after the commit, so an
+    error while saying goodbye to the mail server cannot make a sent message look unsent."""
+    message.connection.open()
+    message.connection.send_messages([message])
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.info("Closing the mail connection failed", exc_info=True)
+
+
+def retry_failed(*, ids: list[int]) -> int:
+    """Give failed notifications a fresh set of attempts (an admin action after an outage)."""
+    return Notification.objects.filter(pk__in=ids, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING, attempts=0, next_attempt_at=None
+    )
 
 
 def deliver_notification(notification_id: int) -> bool:
     """Send one pending instant notification; False if it is gone, sent or being sent."""
+    connection = get_connection()
+    try:
+        return _deliver_notification(notification_id, connection)
+    finally:
+        _close(connection)
+
+
+def _deliver_notification(notification_id: int, connection) -> bool:
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -108,8 +147,11 @@ def deliver_notification(notification_id: int) -> bool:
             body=_with_link(row.body, row.url),
             message_id=f"notification-{row.pk}",
         )
+        message.connection = connection
         try:
-            message.send()
+            _send(message)
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as exc:  # noqa: BLE001 - any transport error leaves it for a retry
             _record_failure([row], exc)
             return False
@@ -129,6 +171,7 @@ def deliver_pending(*, limit: int | None = None) -> int:
     limit = limit or settings.NOTIFICATION_BATCH_SIZE
     ids = list(
         Notification.objects.filter(status=NotificationStatus.PENDING, frequency=Frequency.INSTANT)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
         .order_by("created_at", "id")
         .values_list("id", flat=True)[:limit]
     )
@@ -137,6 +180,14 @@ def deliver_pending(*, limit: int | None = None) -> int:
 
 def deliver_digest(*, user_id: int, frequency: str) -> int:
     """Send one message listing all of a user's pending notifications of a digest frequency."""
+    connection = get_connection()
+    try:
+        return _deliver_digest(user_id, frequency, connection)
+    finally:
+        _close(connection)
+
+
+def _deliver_digest(user_id: int, frequency: str, connection) -> int:
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True)
@@ -155,7 +206,11 @@ def deliver_digest(*, user_id: int, frequency: str) -> int:
                 "notifications/digest_body.txt",
                 {
                     "items": [
-                        {"subject": row.subject, "body": row.body, "url": _absolute(row.url)}
+                        {
+                            "subject": row.subject,
+                            "body": row.body,
+                            "url": _absolute(row.url) if row.url else "",
+                        }
                         for row in rows
                     ]
                 },
@@ -167,8 +222,11 @@ def deliver_digest(*, user_id: int, frequency: str) -> int:
             body=body.strip(),
             message_id=f"digest-{frequency}-{rows[0].pk}-{rows[-1].pk}",
         )
+        message.connection = connection
         try:
-            message.send()
+            _send(message)
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as exc:  # noqa: BLE001
             _record_failure(rows, exc)
             return 0

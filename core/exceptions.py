@@ -7,12 +7,22 @@ class ApplicationError(Exception):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, extra: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
+        self.field = field
         self.extra = extra or {}
+        if field:
+            self.extra.setdefault("errors", {field: [message]})
 
 
 class NotFoundError(ApplicationError):

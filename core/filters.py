@@ -1,6 +1,8 @@
 """FilterSets of the reference data, shared by pages and the API."""
 
 import django_filters
+from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,24 @@ class CodeFilter(django_filters.ModelChoiceFilter):
             {"invalid_choice": _("Unknown code “%(value)s”; use a code from the reference list.")},
         )
         super().__init__(*args, **kwargs)
+
+
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time between the years 1900 and 2200 (beyond, time zones overflow)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(
+                _("Enter a date between the years 1900 and 2200."), code="out_of_range"
+            )
+        return value
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """`?starts_after=2026-12-01T09:00:00+08:00`: ISO 8601, within sensible years."""
+
+    field_class = BoundedIsoDateTimeField
 
 
 class NameSearchFilterSet(django_filters.FilterSet):
@@ -77,3 +97,12 @@ class NotificationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["kind", "unread"]
+
+
+def json_list_contains(queryset, column: str, value: str):
+    """Rows whose JSON list `column` holds `value` (PostgreSQL's containment where the
+    database has it; a scan of the column elsewhere, for the development SQLite file)."""
+    if connection.features.supports_json_field_contains:
+        return queryset.filter(**{f"{column}__contains": [value]})
+    ids = [pk for pk, values in queryset.values_list("pk", column) if value in (values or [])]
+    return queryset.filter(pk__in=ids)

@@ -25,7 +25,7 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=normalize_email(username))
+        return self.get(email=normalize_email(username))
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:
@@ -175,7 +175,7 @@ class IndustrialPark(models.Model):
     website = models.URLField(_("website"), blank=True)
 
     class Meta:
-        ordering = ["district__sort_order", "code"]
+        ordering = ["district__sort_order", "district__code", "code"]
         verbose_name = _("industrial park")
         verbose_name_plural = _("industrial parks")
 
@@ -286,6 +286,12 @@ class Notification(models.Model):
     emailed = models.BooleanField(_("e-mailed"), default=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"),
+        null=True,
+        blank=True,
+        help_text=_("After a failed attempt, when the e-mail is tried again."),
+    )
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

@@ -2,12 +2,14 @@
 
 import logging
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .choices import Frequency, Language, NotificationKind, NotificationStatus
 from .exceptions import ApplicationError
@@ -35,7 +37,7 @@ def user_signup(*, email: str, password: str, full_name: str, language: str = ""
     full_name = (full_name or "").strip()
     if not full_name:
         raise ApplicationError(_("Please enter your full name."), code="full_name")
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email=email).exists():
         raise ApplicationError(
             _("An account with this e-mail address already exists. Sign in instead."),
             code="email_taken",
@@ -45,12 +47,19 @@ def user_signup(*, email: str, password: str, full_name: str, language: str = ""
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ApplicationError(" ".join(exc.messages), code="password") from exc
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        full_name=full_name,
-        language=supported_language(language or translation.get_language()),
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name,
+                language=supported_language(language or translation.get_language()),
+            )
+    except IntegrityError as exc:  # the same address signed up at the same moment
+        raise ApplicationError(
+            _("An account with this e-mail address already exists. Sign in instead."),
+            code="email_taken",
+        ) from exc
     notification_create(
         recipient=user,
         kind=NotificationKind.ACCOUNT,
@@ -59,6 +68,32 @@ def user_signup(*, email: str, password: str, full_name: str, language: str = ""
         url="/",
     )
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    user.language = supported_language(language)
+    user.save(update_fields=["language"])
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token, made on first use."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def api_token_for_credentials(*, request, email: str, password: str) -> Token:
+    """Check an e-mail address and password (counted by the sign-in lockout) for a token."""
+    user = authenticate(request=request, username=normalize_email(email), password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise ApplicationError(
+            _("Too many failed sign-in attempts. Try again later or reset your password."),
+            code="locked_out",
+        )
+    if user is None:
+        raise ApplicationError(
+            _("The e-mail address or password is not correct."), code="authorization"
+        )
+    return api_token_issue(user=user)
 
 
 @transaction.atomic
@@ -90,6 +125,8 @@ def notification_create(
     delivery when the transaction commits; the periodic sweep picks it up if that fails.
     """
     context = context or {}
+    if url and not url.startswith("/"):
+        raise ValueError("A notification links to a path of the portal, starting with '/'.")
     with translation.override(recipient.language):
         subject = render_to_string(f"notifications/{template}_subject.txt", context)
         body = render_to_string(f"notifications/{template}_body.txt", context)
@@ -124,6 +161,8 @@ def _enqueue_delivery(notification_id: int) -> None:
 
 @transaction.atomic
 def notification_preference_set(*, user: User, kind: str, frequency: str):
+    """Choose how one kind is e-mailed; notifications of that kind still waiting to be
+    e-mailed follow the new choice (so "off" stops them too)."""
     if kind not in NotificationKind.values:
         raise ApplicationError(_("Unknown notification kind."), code="kind")
     if frequency not in Frequency.values:
@@ -131,7 +170,21 @@ def notification_preference_set(*, user: User, kind: str, frequency: str):
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"frequency": frequency}
     )
+    waiting = Notification.objects.select_for_update().filter(
+        recipient=user, kind=kind, status=NotificationStatus.PENDING
+    )
+    if frequency == Frequency.OFF:
+        waiting.update(frequency=frequency, status=NotificationStatus.SENT, sent_at=timezone.now())
+    else:
+        waiting.update(frequency=frequency)
     return preference
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, choices: dict[str, str]) -> None:
+    """Several kinds at once, all or nothing."""
+    for kind, frequency in choices.items():
+        notification_preference_set(user=user, kind=kind, frequency=frequency)
 
 
 @transaction.atomic

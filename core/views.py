@@ -7,11 +7,14 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import selectors, services
+from .api.throttling import SigninThrottle, SignupThrottle
+from .choices import NotificationKind
 from .delivery import unsubscribe_token_read
 from .exceptions import ApplicationError
 from .forms import NotificationPreferencesForm, SigninForm, SignupForm
@@ -37,10 +40,24 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def too_many_requests(request, throttle):
+    """The page for a throttled form: the same limits as the API's, shared through Redis."""
+    wait = throttle.wait()
+    minutes = max(1, round((wait or 60) / 60))
+    message = ngettext(
+        "Too many attempts from your network. Please try again in %(minutes)d minute.",
+        "Too many attempts from your network. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    return render(request, "core/locked_out.html", {"message": message}, status=429)
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("core:home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and not (throttle := SignupThrottle()).allow_request(request, None):
+        return too_many_requests(request, throttle)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_signup(
@@ -64,6 +81,12 @@ class SigninView(auth_views.LoginView):
     authentication_form = SigninForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        throttle = SigninThrottle()
+        if not throttle.allow_request(request, None):
+            return too_many_requests(request, throttle)
+        return super().post(request, *args, **kwargs)
+
 
 class SignoutView(auth_views.LogoutView):
     pass
@@ -86,8 +109,7 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language:
-        request.user.language = services.supported_language(language)
-        request.user.save(update_fields=["language"])
+        services.user_language_set(user=request.user, language=language)
     return response
 
 
@@ -108,8 +130,7 @@ def notification_preferences(request):
     current = selectors.notification_preferences(user=request.user)
     form = NotificationPreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        for kind, frequency in form.cleaned_data.items():
-            services.notification_preference_set(user=request.user, kind=kind, frequency=frequency)
+        services.notification_preferences_set(user=request.user, choices=form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("core:notification_preferences")
     return render(request, "core/notification_preferences.html", {"form": form})
@@ -123,6 +144,8 @@ def unsubscribe(request, token: str):
     if user is None:
         return render(request, "core/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        services.notifications_unsubscribe(user=user, kinds=read[1])
+        services.notifications_unsubscribe(
+            user=user, kinds=[kind for kind in read[1] if kind in NotificationKind.values]
+        )
         return render(request, "core/unsubscribe.html", {"done": True})
     return render(request, "core/unsubscribe.html", {"token": token})

@@ -25,9 +25,13 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
     )
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
-)
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOOPBACK_HOSTS if DEBUG else [])
+if DEBUG and set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS):
+    raise ImproperlyConfigured(
+        "DEBUG is on (the default) but ALLOWED_HOSTS names public hosts: set DEBUG=false and a "
+        "SECRET_KEY to serve the portal beyond this machine."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -39,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -46,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_countries",
+    "import_export",
     "core",
     "talent",
     "startups",
@@ -173,12 +180,16 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Rate limits: every throttle and the sign-in lockout; RATE_LIMITS_ENABLED=false turns all off.
+# NUM_PROXIES: how many trusted proxies stand in front (their X-Forwarded-For is believed).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 THROTTLE_RATES = {
     "anon": env("THROTTLE_ANON", default="120/min"),
     "user": env("THROTTLE_USER", default="600/min"),
     "signup": env("THROTTLE_SIGNUP", default="10/hour"),
     "signin": env("THROTTLE_SIGNIN", default="20/min"),
+    "consultation": env("THROTTLE_CONSULTATION", default="20/hour"),
+    "registration": env("THROTTLE_REGISTRATION", default="30/min"),
 }
 AXES_ENABLED = RATE_LIMITS_ENABLED
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
@@ -187,11 +198,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.views.signin_locked_out"
 AXES_USERNAME_CALLABLE = "core.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "core.net.axes_client_ip"
 AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -227,6 +239,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UserLanguageEnum": "core.choices.Language",
+        "NotificationKindEnum": "core.choices.NotificationKind",
+        "EventKindEnum": "events.choices.EventKind",
+        "EventStatusEnum": "events.choices.EventStatus",
+        "EventLanguageEnum": "events.choices.EventLanguage",
+        "RegistrationStatusEnum": "events.choices.RegistrationStatus",
+        "ConsultationStatusEnum": "talent.choices.ConsultationStatus",
+        "SpokenLanguageEnum": "talent.choices.SpokenLanguage",
+        "PolicyStatusEnum": "policies.choices.PolicyStatus",
+        "CriterionKindEnum": "policies.choices.CriterionKind",
+        "EligibilityStatusEnum": "policies.choices.EligibilityStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.add_error_responses",
@@ -249,6 +274,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# Events: reminders go out this many minutes before an event starts (largest first).
+EVENT_REMINDER_OFFSETS = sorted(
+    env.list("EVENT_REMINDER_OFFSETS", cast=int, default=[1440, 120]), reverse=True
+)
 
 # Notifications: how many rows one delivery run takes.
 NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=100)

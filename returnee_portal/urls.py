@@ -8,6 +8,10 @@ admin.site.site_title = _("Returnee Portal")
 
 api_v1 = [
     path("", include("core.api.urls")),
+    path("", include("talent.api.urls")),
+    path("", include("startups.api.urls")),
+    path("", include("events.api.urls")),
+    path("", include("policies.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,5 +19,12 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("talent.urls")),
+    path("", include("startups.urls")),
+    path("", include("events.urls")),
+    path("", include("policies.urls")),
     path("", include("core.urls")),
 ]
+
+handler404 = "core.api.exceptions.not_found"
+handler500 = "core.api.exceptions.server_error"

@@ -2,7 +2,10 @@
 act on, a machine-readable `code`, and for invalid input the `errors` of each field."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found as page_not_found_view
+from django.views.defaults import server_error as page_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,6 +35,8 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404):  # Django's message names the model and is not translated
+        exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -58,3 +63,23 @@ def exception_handler(exc, context):
             "code": getattr(detail, "code", None) or getattr(exc, "default_code", "error"),
         }
     return response
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: JSON for the API, the error page for the rest."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": _("Something went wrong on our side. Please try again later."),
+                "code": "server_error",
+            },
+            status=500,
+        )
+    return page_server_error(request, *args, **kwargs)
+
+
+def not_found(request, exception=None, *args, **kwargs):
+    """handler404: JSON for the API (an address no route matches), the page for the rest."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return page_not_found_view(request, exception, *args, **kwargs)

@@ -1,4 +1,3 @@
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -37,22 +36,6 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )
-
-    def validate(self, attrs):
-        # Axes counts failures on the Django request beneath DRF's.
-        request = getattr(self.context["request"], "_request", self.context["request"])
-        user = authenticate(request=request, username=attrs["email"], password=attrs["password"])
-        if getattr(request, "axes_locked_out", False):
-            raise serializers.ValidationError(
-                _("Too many failed sign-in attempts. Try again later or reset your password."),
-                code="locked_out",
-            )
-        if user is None:
-            raise serializers.ValidationError(
-                _("The e-mail address or password is not correct."), code="authorization"
-            )
-        attrs["user"] = user
-        return attrs
 
 
 class TokenResponseSerializer(serializers.Serializer):

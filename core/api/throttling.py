@@ -8,10 +8,15 @@ import logging
 from django.conf import settings
 from rest_framework import throttling
 
+from core.net import client_ip
+
 logger = logging.getLogger(__name__)
 
 
 class _SettingsRateMixin:
+    def get_ident(self, request):
+        return client_ip(request)
+
     def get_rate(self):
         return settings.THROTTLE_RATES.get(self.scope)
 

@@ -1,7 +1,6 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,7 +32,7 @@ class SignupView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             user = services.user_signup(**data.validated_data)
-            token = Token.objects.create(user=user)
+            token = services.api_token_issue(user=user)
         body = serializers.UserSerializer(user).data | {"token": token.key}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -49,9 +48,13 @@ class TokenView(APIView):
         responses={200: serializers.TokenResponseSerializer},
     )
     def post(self, request):
-        data = serializers.TokenRequestSerializer(data=request.data, context={"request": request})
+        data = serializers.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=data.validated_data["user"])
+        token = services.api_token_for_credentials(
+            request=request._request,  # the lockout counts on Django's request beneath DRF's
+            email=data.validated_data["email"],
+            password=data.validated_data["password"],
+        )
         return Response({"token": token.key})
 
 
@@ -134,9 +137,10 @@ class NotificationPreferenceView(APIView):
     def put(self, request):
         data = serializers.NotificationPreferenceSerializer(data=request.data, many=True)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            for item in data.validated_data:
-                services.notification_preference_set(user=request.user, **item)
+        services.notification_preferences_set(
+            user=request.user,
+            choices={item["kind"]: item["frequency"] for item in data.validated_data},
+        )
         return Response(self._current(request.user))
 
     @staticmethod

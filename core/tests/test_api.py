@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
@@ -267,3 +269,79 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_the_throttle(
+    api_client, user, password, settings
+):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signin": "2/min"}
+    codes = [
+        api_client.post(
+            TOKEN,
+            {"email": user.email, "password": password},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        ).status_code
+        for number in range(4)
+    ]
+    assert codes == [200, 200, 429, 429]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
+    api_client, user, password, settings
+):
+    settings.NUM_PROXIES = 1
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signin": "1/min"}
+
+    def sign_in(address):
+        return api_client.post(
+            TOKEN,
+            {"email": user.email, "password": password},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.7, {address}",
+        ).status_code
+
+    assert [sign_in("203.0.113.1"), sign_in("203.0.113.1"), sign_in("203.0.113.2")] == [
+        200,
+        429,
+        200,
+    ]
+
+
+def test_a_token_user_gets_answers_in_their_language(api_client):
+    user = UserFactory(language="zh-hans")
+    token = Token.objects.create(user=user)
+    response = api_client.get(
+        "/api/v1/parks/?district=atlantis",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "atlantis" in response.json()["detail"]
+    assert "未知" in response.json()["detail"]
+
+
+def test_not_found_is_translated(api_client):
+    response = api_client.get("/api/v1/districts/nowhere/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+def test_an_unexpected_api_error_is_json(rf):
+    from core.api.exceptions import server_error
+
+    response = server_error(rf.get("/api/v1/districts/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "server_error"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/districts/", "/api/v1/sectors/", "/api/v1/me/notifications/"]
+)
+def test_lists_run_a_constant_number_of_queries(
+    user_client, user, path, django_assert_max_num_queries
+):
+    DistrictFactory.create_batch(25)
+    SectorFactory.create_batch(25)
+    NotificationFactory.create_batch(25, recipient=user)
+    with django_assert_max_num_queries(4):
+        response = user_client.get(f"{path}?page_size=25")
+    assert len(response.json()["results"]) == 25

@@ -1,10 +1,12 @@
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
-from core import delivery
+from core import delivery, services
 from core.choices import Frequency, NotificationKind, NotificationStatus
 from core.models import Notification
 
@@ -76,7 +78,7 @@ def test_a_digest_lists_all_pending_rows_of_a_user_in_one_message():
 
 
 @pytest.mark.django_db
-def test_a_mail_outage_keeps_the_row_pending_and_gives_up_after_five_tries(settings):
+def test_a_mail_outage_keeps_the_row_pending_with_backoff_then_marks_it_failed(settings):
     settings.EMAIL_BACKEND = "tests.support.backends.FailingBackend"
     row = NotificationFactory()
     for attempt in range(1, delivery.MAX_ATTEMPTS):
@@ -84,9 +86,70 @@ def test_a_mail_outage_keeps_the_row_pending_and_gives_up_after_five_tries(setti
         row.refresh_from_db()
         assert (row.status, row.attempts) == (NotificationStatus.PENDING, attempt)
         assert "mail server down" in row.last_error
+        assert row.next_attempt_at > timezone.now() + delivery.retry_delay(attempt) - timedelta(
+            seconds=5
+        )
     delivery.deliver_notification(row.pk)
     row.refresh_from_db()
     assert row.status == NotificationStatus.FAILED
+    # After the outage an admin gives it a fresh start and the sweep sends it.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert delivery.retry_failed(ids=[row.pk]) == 1
+    assert delivery.deliver_pending() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_waits_for_the_backoff_before_trying_again(settings):
+    settings.EMAIL_BACKEND = "tests.support.backends.FailingBackend"
+    row = NotificationFactory()
+    assert delivery.deliver_pending() == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert delivery.deliver_pending() == 0  # not due yet
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert delivery.deliver_pending() == 1
+
+
+@pytest.mark.django_db
+def test_an_error_after_the_server_accepted_the_message_does_not_send_it_again(settings):
+    settings.EMAIL_BACKEND = "tests.support.backends.QuitFailsBackend"
+    row = NotificationFactory()
+    assert delivery.deliver_notification(row.pk) is True
+    assert delivery.deliver_pending() == 0
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_turning_a_kind_off_stops_the_emails_already_waiting():
+    user = UserFactory()
+    waiting = NotificationFactory(
+        recipient=user, kind=NotificationKind.MATCH, frequency=Frequency.DAILY
+    )
+    other = NotificationFactory(
+        recipient=user, kind=NotificationKind.ACCOUNT, frequency=Frequency.DAILY
+    )
+    services.notifications_unsubscribe(user=user, kinds=[NotificationKind.MATCH])
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.emailed) == (NotificationStatus.SENT, False)
+    assert delivery.deliver_digests(frequency=Frequency.DAILY) == 1
+    assert other.subject in mail.outbox[0].body
+    assert waiting.subject not in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_switching_to_instant_sends_what_waited_for_the_digest():
+    user = UserFactory()
+    waiting = NotificationFactory(
+        recipient=user, kind=NotificationKind.MATCH, frequency=Frequency.WEEKLY
+    )
+    services.notification_preference_set(
+        user=user, kind=NotificationKind.MATCH, frequency=Frequency.INSTANT
+    )
+    assert delivery.deliver_pending() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == NotificationStatus.SENT
 
 
 @pytest.mark.django_db(transaction=True)
@@ -122,14 +185,18 @@ def test_two_workers_at_once_send_every_notification_exactly_once(settings):
 @pytest.mark.django_db(transaction=True)
 def test_two_digest_runs_at_once_send_one_digest(settings):
     settings.EMAIL_BACKEND = "tests.support.backends.SlowLocmemBackend"
+    assert connection.vendor == "postgresql"
     user = UserFactory()
     NotificationFactory.create_batch(5, recipient=user, frequency=Frequency.DAILY)
     barrier = threading.Barrier(2)
+    errors = []
 
     def worker():
         try:
             barrier.wait()
             delivery.deliver_digests(frequency=Frequency.DAILY)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -138,4 +205,6 @@ def test_two_digest_runs_at_once_send_one_digest(settings):
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     assert len(mail.outbox) == 1
+    assert not Notification.objects.filter(status=NotificationStatus.PENDING).exists()

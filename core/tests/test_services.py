@@ -146,3 +146,40 @@ def test_mark_read_touches_only_the_users_own_notifications():
         )
     assert services.notifications_mark_read(user=user) == 1
     assert Notification.objects.get(recipient=other).read_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ups_with_one_address_at_once_make_one_account():
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def sign_up():
+        try:
+            barrier.wait()
+            services.user_signup(
+                email="race@example.com", password="Quiet-River-2031", full_name="R"
+            )
+            outcomes.append("created")
+        except ApplicationError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_up) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "email_taken"]
+    assert User.objects.filter(email="race@example.com").count() == 1
+
+
+def test_notifications_link_only_to_the_portal():
+    with pytest.raises(ValueError):
+        services.notification_create(
+            recipient=UserFactory(), kind="account", template="welcome", url="javascript:alert(1)"
+        )

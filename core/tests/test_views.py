@@ -210,3 +210,42 @@ def test_the_admin_can_send_pending_notifications_now(client):
     row.refresh_from_db()
     assert row.status == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_the_sign_up_and_sign_in_pages_are_throttled_per_address(client, settings, user):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": "1/hour", "signin": "2/min"}
+    data = {
+        "full_name": "A",
+        "email": "a1@example.com",
+        "password": "Quiet-River-2031",
+        "password_again": "Quiet-River-2031",
+    }
+    assert client.post(reverse("core:signup"), data).status_code == 302
+    client.logout()
+    second = client.post(
+        reverse("core:signup"), {**data, "email": "a2@example.com"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert second.status_code == 429
+    assert "Too many attempts from your network" in second.content.decode()
+    assert not User.objects.filter(email="a2@example.com").exists()
+    codes = [
+        client.post(
+            reverse("core:login"), {"username": f"x{n}@example.com", "password": "nope"}
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_an_unsubscribe_link_naming_an_old_kind_still_works(client, user):
+    token = delivery.unsubscribe_token(user=user, kinds=["retired-kind", NotificationKind.MATCH])
+    assert client.post(reverse("core:unsubscribe", args=[token])).status_code == 200
+    assert NotificationPreference.objects.get(user=user).kind == NotificationKind.MATCH
+
+
+def test_the_health_check_answers_under_production_settings(client, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz/", HTTP_HOST="portal.example.com")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

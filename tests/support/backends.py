@@ -43,3 +43,14 @@ class SlowFileBackend(BaseEmailBackend):
 class FailingBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+class QuitFailsBackend(BaseEmailBackend):
+    """The server takes the message, then the goodbye fails (as smtplib's QUIT can)."""
+
+    def send_messages(self, messages):
+        mail.outbox.extend(messages)
+        return len(messages)
+
+    def close(self):
+        raise ConnectionResetError("connection reset during QUIT")

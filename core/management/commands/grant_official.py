@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("district_code")
 
     def handle(self, *args, email, district_code, **options):
-        user = User.objects.filter(email__iexact=normalize_email(email)).first()
+        user = User.objects.filter(email=normalize_email(email)).first()
         if user is None:
             raise CommandError(f"No user has the e-mail address {email!r}; sign them up first.")
         district = District.objects.filter(code=district_code).first()

@@ -1,0 +1,479 @@
+"""Writes of the events app: officials run events, returnees register, attendees check in.
+
+Every change to an event's seats happens with the event's row locked
+(`SELECT ... FOR UPDATE`), so concurrent registrations and cancellations are counted one
+after another and an event never has more confirmed registrations than its capacity.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.choices import NotificationKind
+from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from core.i18n import localized
+from core.models import District, User, normalize_email
+from core.services import notification_create
+
+from .choices import SEAT_STATUSES, EventStatus, RegistrationStatus
+from .models import CalendarFeed, CheckinVolunteer, Event, Registration, ReminderSent
+
+MAX_CAPACITY = 100_000
+EVENT_FIELDS = [
+    "kind",
+    "title_zh",
+    "title_en",
+    "summary_zh",
+    "summary_en",
+    "description_zh",
+    "description_en",
+    "organiser",
+    "venue",
+    "address",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "language",
+]
+
+
+# Permissions ---------------------------------------------------------------------------
+
+
+def can_manage_district(user: User, district_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.district_grants.filter(district_id=district_id).exists()
+
+
+def can_manage(user: User, event: Event) -> bool:
+    return can_manage_district(user, event.district_id)
+
+
+def can_check_in(user: User, event: Event) -> bool:
+    return can_manage(user, event) or (
+        user.is_authenticated and CheckinVolunteer.objects.filter(event=event, user=user).exists()
+    )
+
+
+def _require_manager(user: User, event: Event) -> None:
+    if not can_manage(user, event):
+        raise PermissionDeniedError(_("Only officials of this event's district can do this."))
+
+
+# Notifications -------------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _notify(registration: Registration, *, kind: str, template: str, **extra) -> None:
+    event = registration.event
+    language = registration.user.language
+    with translation.override(language):
+        title = localized(event, "title", language)
+    notification_create(
+        recipient=registration.user,
+        kind=kind,
+        template=template,
+        context={
+            "title": title,
+            "starts_at": _local(event.starts_at),
+            "venue": event.venue,
+            "position": registration.waitlist_position,
+            **extra,
+        },
+        url=registration.get_absolute_url(),
+    )
+
+
+def _live(event: Event):
+    return event.registrations.select_related("user", "event").filter(
+        status__in=[
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITLISTED,
+        ]
+    )
+
+
+# Events --------------------------------------------------------------------------------
+
+
+def _validate(values: dict) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise ApplicationError(
+            _("The event must end after it starts."), code="times", field="ends_at"
+        )
+    if values["registration_closes_at"] <= values["registration_opens_at"]:
+        raise ApplicationError(
+            _("Registration must close after it opens."),
+            code="window",
+            field="registration_closes_at",
+        )
+    if values["registration_closes_at"] > values["ends_at"]:
+        raise ApplicationError(
+            _("Registration must close before the event ends."),
+            code="window",
+            field="registration_closes_at",
+        )
+    if not 1 <= values["capacity"] <= MAX_CAPACITY:
+        raise ApplicationError(
+            _("Capacity must be between 1 and %(max)d.") % {"max": MAX_CAPACITY},
+            code="capacity",
+            field="capacity",
+        )
+    if not (values.get("title_zh") or "").strip() or not (values.get("title_en") or "").strip():
+        raise ApplicationError(
+            _("Give the event a title in Chinese and in English."), code="title", field="title_en"
+        )
+
+
+@transaction.atomic
+def event_create(*, user: User, district: District, data: dict) -> Event:
+    """An official creates an event of their district, as a draft."""
+    if not can_manage_district(user, district.pk):
+        raise PermissionDeniedError(_("You can create events only for your own district."))
+    values = {field: data[field] for field in EVENT_FIELDS if field in data}
+    _validate(values)
+    event = Event.objects.create(
+        district=district, created_by=user, status=EventStatus.DRAFT, **values
+    )
+    event.sectors.set(data.get("sectors", []))
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, user: User, data: dict) -> Event:
+    """Change an event. Moving its times tells everyone registered (old and new time);
+    raising its capacity promotes the waitlist; it cannot drop below the seats taken."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _require_manager(user, event)
+    if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
+        raise ConflictError(_("A cancelled or completed event cannot be changed."), code="status")
+    if "district" in data and data["district"].pk != event.district_id:
+        if not can_manage_district(user, data["district"].pk):
+            raise PermissionDeniedError(_("You can move events only to your own districts."))
+        event.district = data["district"]
+    old_start, old_end = event.starts_at, event.ends_at
+    for field in EVENT_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    _validate({field: getattr(event, field) for field in EVENT_FIELDS})
+    taken = event.registrations.filter(status__in=SEAT_STATUSES).count()
+    if event.capacity < taken:
+        raise ApplicationError(
+            _("%(count)d people already hold a seat; the capacity cannot be lower.")
+            % {"count": taken},
+            code="capacity",
+            field="capacity",
+        )
+    event.save()
+    if "sectors" in data:
+        event.sectors.set(data["sectors"])
+    _promote(event, seats=event.capacity - taken)
+    if event.status == EventStatus.PUBLISHED and (old_start, old_end) != (
+        event.starts_at,
+        event.ends_at,
+    ):
+        for registration in _live(event):
+            _notify(
+                registration,
+                kind=NotificationKind.EVENT_CHANGE,
+                template="event_rescheduled",
+                old_starts_at=_local(old_start),
+            )
+    return event
+
+
+@transaction.atomic
+def event_publish(*, event: Event, user: User) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _require_manager(user, event)
+    if event.status != EventStatus.DRAFT:
+        raise ConflictError(_("Only a draft can be published."), code="status")
+    if event.ends_at <= timezone.now():
+        raise ApplicationError(
+            _("This event is already over; change its times first."), code="past"
+        )
+    event.status = EventStatus.PUBLISHED
+    event.published_at = timezone.now()
+    event.save(update_fields=["status", "published_at", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, user: User, reason: str = "") -> Event:
+    """Cancel an event; everyone registered is told, with the reason."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _require_manager(user, event)
+    if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
+        raise ConflictError(_("This event cannot be cancelled any more."), code="status")
+    was_published = event.status == EventStatus.PUBLISHED
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = (reason or "").strip()
+    event.save(update_fields=["status", "cancel_reason", "updated_at"])
+    if was_published:
+        for registration in _live(event):
+            _notify(
+                registration,
+                kind=NotificationKind.EVENT_CHANGE,
+                template="event_cancelled",
+                reason=event.cancel_reason,
+            )
+    return event
+
+
+def events_complete_finished(*, now: datetime | None = None) -> int:
+    """Mark published events that have ended as completed."""
+    now = now or timezone.now()
+    return Event.objects.filter(status=EventStatus.PUBLISHED, ends_at__lte=now).update(
+        status=EventStatus.COMPLETED
+    )
+
+
+# Registrations -------------------------------------------------------------------------
+
+
+def _check_open(event: Event, now: datetime) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise ApplicationError(_("This event has been cancelled."), code="cancelled")
+    if event.status != EventStatus.PUBLISHED:
+        raise ApplicationError(_("This event is not open for registration."), code="not_published")
+    if event.starts_at <= now:
+        raise ApplicationError(_("This event has already started."), code="past")
+    if now < event.registration_opens_at:
+        raise ApplicationError(
+            _("Registration opens on %(date)s (Shanghai time).")
+            % {"date": _local(event.registration_opens_at)},
+            code="not_open_yet",
+        )
+    if now >= event.registration_closes_at:
+        raise ApplicationError(
+            _("Registration closed on %(date)s (Shanghai time).")
+            % {"date": _local(event.registration_closes_at)},
+            code="closed",
+        )
+
+
+@transaction.atomic
+def registration_create(*, user: User, event: Event) -> Registration:
+    """A seat while one is free, else a place on the waitlist; the person is told which."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_open(event, timezone.now())
+    existing = (
+        event.registrations.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).first()
+    )
+    if existing is not None:
+        raise ConflictError(
+            _("You are already registered for this event."),
+            code="already_registered",
+            extra={"registration": existing.pk},
+        )
+    taken = event.registrations.filter(status__in=SEAT_STATUSES).count()
+    now = timezone.now()
+    if taken < event.capacity:
+        values = {"status": RegistrationStatus.CONFIRMED, "confirmed_at": now}
+        template = "event_confirmed"
+    else:
+        last = event.registrations.filter(status=RegistrationStatus.WAITLISTED).aggregate(
+            last=Max("waitlist_position")
+        )["last"]
+        values = {"status": RegistrationStatus.WAITLISTED, "waitlist_position": (last or 0) + 1}
+        template = "event_waitlisted"
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event, user=user, created_at=now, **values
+            )
+    except IntegrityError as exc:  # the database's one-live-registration constraint
+        raise ConflictError(
+            _("You are already registered for this event."), code="already_registered"
+        ) from exc
+    _notify(registration, kind=NotificationKind.EVENT_REGISTRATION, template=template)
+    return registration
+
+
+def _promote(event: Event, *, seats: int) -> list[Registration]:
+    """Give free seats to the first people on the waitlist (event row already locked)."""
+    if seats <= 0:
+        return []
+    promoted = list(
+        event.registrations.select_related("user", "event")
+        .filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("waitlist_position", "id")[:seats]
+    )
+    if not promoted:
+        return []
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.waitlist_position = None
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "waitlist_position", "confirmed_at"])
+        _notify(registration, kind=NotificationKind.EVENT_REGISTRATION, template="event_promoted")
+    _renumber_waitlist(event)
+    return promoted
+
+
+def _renumber_waitlist(event: Event) -> None:
+    """Positions stay 1, 2, 3, ... in the order people joined the waitlist."""
+    waiting = list(
+        event.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("waitlist_position", "id")
+        .values_list("pk", "waitlist_position")
+    )
+    for number, (pk, position) in enumerate(waiting, start=1):
+        if position != number:
+            Registration.objects.filter(pk=pk).update(waitlist_position=number)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, user: User) -> Registration:
+    """Cancel one's registration; a freed seat goes to the first person waiting, who is told."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.user_id != user.pk and not can_manage(user, event):
+        raise PermissionDeniedError(_("This is not your registration."))
+    if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
+        raise ConflictError(_("This registration cannot be cancelled any more."), code="status")
+    held_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.waitlist_position = None
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
+    if held_seat and event.status == EventStatus.PUBLISHED:
+        taken = event.registrations.filter(status__in=SEAT_STATUSES).count()
+        _promote(event, seats=event.capacity - taken)
+    else:
+        _renumber_waitlist(event)
+    return registration
+
+
+# Check-in ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkin(*, event: Event, code: str, user: User) -> Registration:
+    """Mark the holder of a ticket as attended; a second check-in is a conflict saying when."""
+    if not can_check_in(user, event):
+        raise PermissionDeniedError(_("You may not check attendees in at this event."))
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("user")
+        .filter(event=event, code=(code or "").strip())
+        .first()
+    )
+    if registration is None:
+        raise NotFoundError(_("No ticket of this event has that code."), code="unknown_code")
+    if registration.status == RegistrationStatus.ATTENDED:
+        raise ConflictError(
+            _("%(name)s was already checked in at %(time)s.")
+            % {"name": registration.user.full_name, "time": _local(registration.checked_in_at)},
+            code="already_checked_in",
+            extra={"checked_in_at": registration.checked_in_at.isoformat()},
+        )
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ConflictError(
+            _("This ticket is %(status)s, not confirmed.")
+            % {"status": registration.get_status_display().lower()},
+            code="not_confirmed",
+        )
+    registration.status = RegistrationStatus.ATTENDED
+    registration.checked_in_at = timezone.now()
+    registration.checked_in_by = user
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_by"])
+    return registration
+
+
+@transaction.atomic
+def volunteer_grant(*, event: Event, user: User, email: str) -> CheckinVolunteer:
+    """An official lets someone (who has an account) check attendees in at one event."""
+    _require_manager(user, event)
+    volunteer = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if volunteer is None:
+        raise ApplicationError(
+            _("No account has this e-mail address; ask the volunteer to sign up first."),
+            code="unknown_user",
+            field="email",
+        )
+    role, _created = CheckinVolunteer.objects.get_or_create(
+        event=event, user=volunteer, defaults={"granted_by": user}
+    )
+    return role
+
+
+@transaction.atomic
+def volunteer_revoke(*, event: Event, user: User, volunteer_id: int) -> None:
+    _require_manager(user, event)
+    CheckinVolunteer.objects.filter(event=event, user_id=volunteer_id).delete()
+
+
+# Reminders -----------------------------------------------------------------------------
+
+
+def reminder_windows(now: datetime) -> list[tuple[int, datetime, datetime]]:
+    """For each reminder offset, the starts that are due: within that offset but not yet
+    within the next smaller one (someone who registers an hour before gets one reminder)."""
+    offsets = settings.EVENT_REMINDER_OFFSETS
+    windows = []
+    for index, offset in enumerate(offsets):
+        smaller = offsets[index + 1] if index + 1 < len(offsets) else 0
+        windows.append((offset, now + timedelta(minutes=smaller), now + timedelta(minutes=offset)))
+    return windows
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Find confirmed registrations whose event starts within a reminder offset and that
+    have no reminder of that offset for the event's current start; remind each once.
+
+    The unique ReminderSent row is written with the notification in one transaction, so
+    two workers running this at once (or a re-run) never remind anyone twice.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for offset, after, until in reminder_windows(now):
+        due = (
+            Registration.objects.filter(
+                status=RegistrationStatus.CONFIRMED,
+                event__status=EventStatus.PUBLISHED,
+                event__starts_at__gt=after,
+                event__starts_at__lte=until,
+            )
+            .exclude(
+                Exists(
+                    ReminderSent.objects.filter(
+                        registration=OuterRef("pk"),
+                        offset_minutes=offset,
+                        event_starts_at=OuterRef("event__starts_at"),
+                    )
+                )
+            )
+            .select_related("event", "user")
+        )
+        for registration in due:
+            with transaction.atomic():
+                _reminder, created = ReminderSent.objects.get_or_create(
+                    registration=registration,
+                    offset_minutes=offset,
+                    event_starts_at=registration.event.starts_at,
+                )
+                if created:
+                    _notify(
+                        registration,
+                        kind=NotificationKind.EVENT_REMINDER,
+                        template="event_reminder",
+                    )
+                    sent += 1
+    return sent
+
+
+def calendar_feed_for(*, user: User) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed

@@ -1,0 +1,260 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from core.models import Notification
+from core.tests.factories import DistrictFactory, UserFactory
+from events import services
+from events.choices import EventStatus, RegistrationStatus
+from events.models import CheckinVolunteer, Registration
+
+from .factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def official_of(district):
+    user = UserFactory()
+    user.districts.add(district)
+    return user
+
+
+def templates_for(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("template", flat=True))
+
+
+def test_seats_are_confirmed_then_waitlisted_with_positions():
+    event = EventFactory(capacity=2)
+    people = UserFactory.create_batch(4)
+    registrations = [services.registration_create(user=person, event=event) for person in people]
+    assert [r.status for r in registrations] == [
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+        "waitlisted",
+    ]
+    assert [r.waitlist_position for r in registrations] == [None, None, 1, 2]
+    assert templates_for(people[0]) == ["event_confirmed"]
+    assert templates_for(people[3]) == ["event_waitlisted"]
+    assert "2" in Notification.objects.get(recipient=people[3]).subject
+
+
+def test_cancelling_a_seat_promotes_the_first_waiting_and_renumbers_the_rest():
+    event = EventFactory(capacity=1)
+    first, second, third = UserFactory.create_batch(3)
+    held = services.registration_create(user=first, event=event)
+    services.registration_create(user=second, event=event)
+    services.registration_create(user=third, event=event)
+    services.registration_cancel(registration=held, user=first)
+    by_user = {r.user_id: r for r in Registration.objects.filter(event=event)}
+    assert by_user[second.pk].status == RegistrationStatus.CONFIRMED
+    assert by_user[second.pk].waitlist_position is None
+    assert (by_user[third.pk].status, by_user[third.pk].waitlist_position) == ("waitlisted", 1)
+    assert "event_promoted" in templates_for(second)
+
+
+def test_leaving_the_waitlist_moves_those_behind_up():
+    event = EventFactory(capacity=1)
+    users = UserFactory.create_batch(4)
+    registrations = [services.registration_create(user=user, event=event) for user in users]
+    services.registration_cancel(registration=registrations[1], user=users[1])
+    positions = dict(
+        Registration.objects.filter(event=event, status="waitlisted").values_list(
+            "user_id", "waitlist_position"
+        )
+    )
+    assert positions == {users[2].pk: 1, users[3].pk: 2}
+
+
+def test_one_live_registration_per_person_and_event():
+    event = EventFactory()
+    user = UserFactory()
+    first = services.registration_create(user=user, event=event)
+    with pytest.raises(ConflictError) as error:
+        services.registration_create(user=user, event=event)
+    assert error.value.extra == {"registration": first.pk}
+    services.registration_cancel(registration=first, user=user)
+    again = services.registration_create(user=user, event=event)
+    assert again.status == RegistrationStatus.CONFIRMED
+
+
+def test_the_database_itself_refuses_a_second_live_registration():
+    registration = RegistrationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(
+            event=registration.event, user=registration.user, status="confirmed"
+        )
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"status": EventStatus.DRAFT}, "not_published"),
+        ({"status": EventStatus.CANCELLED}, "cancelled"),
+        ({"registration_opens_at": timezone.now() + timedelta(days=1)}, "not_open_yet"),
+        ({"registration_closes_at": timezone.now() - timedelta(minutes=1)}, "closed"),
+    ],
+)
+def test_registration_is_refused_outside_the_window_or_for_unpublished_events(changes, code):
+    event = EventFactory(**changes)
+    with pytest.raises(ApplicationError) as error:
+        services.registration_create(user=UserFactory(), event=event)
+    assert error.value.code == code
+
+
+def test_registration_is_refused_for_a_past_event():
+    now = timezone.now()
+    event = EventFactory(
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        registration_opens_at=now - timedelta(days=3),
+        registration_closes_at=now - timedelta(hours=2),
+    )
+    with pytest.raises(ApplicationError) as error:
+        services.registration_create(user=UserFactory(), event=event)
+    assert error.value.code == "past"
+
+
+def test_officials_manage_only_their_own_district():
+    pudong, qingpu = DistrictFactory(code="pudong"), DistrictFactory(code="qingpu")
+    official = official_of(pudong)
+    start = timezone.now() + timedelta(days=10)
+    data = {
+        "kind": "forum",
+        "title_zh": "论坛",
+        "title_en": "Forum",
+        "venue": "Hall",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "capacity": 10,
+        "registration_opens_at": timezone.now(),
+        "registration_closes_at": start - timedelta(hours=1),
+    }
+    event = services.event_create(user=official, district=pudong, data=data)
+    assert event.status == EventStatus.DRAFT
+    with pytest.raises(PermissionDeniedError):
+        services.event_create(user=official, district=qingpu, data=data)
+    other = EventFactory(district=qingpu)
+    for action in (services.event_publish, services.event_cancel):
+        with pytest.raises(PermissionDeniedError):
+            action(event=other, user=official)
+    with pytest.raises(PermissionDeniedError):
+        services.event_update(event=other, user=official, data={"capacity": 5})
+    services.event_publish(event=event, user=official)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ends_at_offset": -1}, "ends_at"),
+        ({"capacity": 0}, "capacity"),
+        ({"close_after_end": True}, "registration_closes_at"),
+    ],
+)
+def test_event_validation_names_the_field(changes, field):
+    event = EventFactory()
+    official = official_of(event.district)
+    data = {}
+    if "ends_at_offset" in changes:
+        data["ends_at"] = event.starts_at - timedelta(hours=1)
+    if "capacity" in changes:
+        data["capacity"] = changes["capacity"]
+    if "close_after_end" in changes:
+        data["registration_closes_at"] = event.ends_at + timedelta(hours=1)
+    with pytest.raises(ApplicationError) as error:
+        services.event_update(event=event, user=official, data=data)
+    assert error.value.field == field
+
+
+def test_rescheduling_tells_everyone_registered_with_the_old_and_new_time():
+    event = EventFactory(capacity=1)
+    official = official_of(event.district)
+    seated, waiting = UserFactory(language="en"), UserFactory(language="en")
+    services.registration_create(user=seated, event=event)
+    services.registration_create(user=waiting, event=event)
+    old = timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")
+    new_start = event.starts_at + timedelta(days=2)
+    services.event_update(
+        event=event,
+        user=official,
+        data={"starts_at": new_start, "ends_at": new_start + timedelta(hours=3)},
+    )
+    for person in (seated, waiting):
+        note = Notification.objects.get(recipient=person, template="event_rescheduled")
+        assert old in note.body
+        assert timezone.localtime(new_start).strftime("%Y-%m-%d %H:%M") in note.body
+
+
+def test_capacity_cannot_drop_below_seats_taken_and_raising_it_promotes():
+    event = EventFactory(capacity=1)
+    official = official_of(event.district)
+    users = UserFactory.create_batch(3)
+    for user in users:
+        services.registration_create(user=user, event=event)
+    with pytest.raises(ApplicationError):
+        services.event_update(event=event, user=official, data={"capacity": 0})
+    services.event_update(event=event, user=official, data={"capacity": 2})
+    assert Registration.objects.filter(event=event, status="confirmed").count() == 2
+    assert Registration.objects.get(event=event, status="waitlisted").waitlist_position == 1
+
+
+def test_cancelling_an_event_tells_every_registrant_with_the_reason():
+    event = EventFactory(capacity=1)
+    official = official_of(event.district)
+    users = UserFactory.create_batch(2, language="en")
+    for user in users:
+        services.registration_create(user=user, event=event)
+    services.event_cancel(event=event, user=official, reason="Typhoon warning")
+    for user in users:
+        assert (
+            "Typhoon warning"
+            in Notification.objects.get(recipient=user, template="event_cancelled").body
+        )
+
+
+def test_check_in_once_then_409_with_when():
+    registration = RegistrationFactory()
+    official = official_of(registration.event.district)
+    attended = services.checkin(event=registration.event, code=registration.code, user=official)
+    assert attended.status == RegistrationStatus.ATTENDED
+    with pytest.raises(ConflictError) as error:
+        services.checkin(event=registration.event, code=registration.code, user=official)
+    assert error.value.extra["checked_in_at"] == attended.checked_in_at.isoformat()
+
+
+def test_check_in_with_a_wrong_code_or_event_is_not_found():
+    registration = RegistrationFactory()
+    other_event = EventFactory(district=registration.event.district)
+    official = official_of(registration.event.district)
+    with pytest.raises(NotFoundError):
+        services.checkin(event=registration.event, code="not-a-code", user=official)
+    with pytest.raises(NotFoundError):
+        services.checkin(event=other_event, code=registration.code, user=official)
+
+
+def test_volunteers_check_in_only_at_their_event():
+    registration = RegistrationFactory()
+    event = registration.event
+    official = official_of(event.district)
+    volunteer = UserFactory(email="helper@example.com")
+    services.volunteer_grant(event=event, user=official, email="Helper@Example.com")
+    assert CheckinVolunteer.objects.filter(event=event, user=volunteer).exists()
+    services.checkin(event=event, code=registration.code, user=volunteer)
+    other = RegistrationFactory(event=EventFactory(district=event.district))
+    with pytest.raises(PermissionDeniedError):
+        services.checkin(event=other.event, code=other.code, user=volunteer)
+    with pytest.raises(PermissionDeniedError):
+        services.event_publish(event=event, user=volunteer)
+    with pytest.raises(ApplicationError):
+        services.volunteer_grant(event=event, user=official, email="nobody@example.com")
+
+
+def test_ticket_codes_are_unguessable():
+    codes = {RegistrationFactory().code for _ in range(20)}
+    assert len(codes) == 20
+    assert all(len(code) >= 20 for code in codes)

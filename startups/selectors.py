@@ -1,0 +1,66 @@
+"""Reads of the startups app shared by pages and the API; each owns its joins (no N+1)."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from core.models import User
+
+from .models import Founder, Opening, Startup, StartupConsultation
+
+
+def _founders() -> Prefetch:
+    return Prefetch("founders", queryset=Founder.objects.select_related("user"))
+
+
+def startup_list() -> QuerySet[Startup]:
+    """The directory: every startup with its place, sector, founders and open openings."""
+    return (
+        Startup.objects.select_related("district", "park", "sector")
+        .prefetch_related(_founders())
+        .annotate(open_openings=Count("openings", filter=Q(openings__is_open=True), distinct=True))
+        .order_by("name", "id")
+    )
+
+
+def opening_list() -> QuerySet[Opening]:
+    """Openings of every startup, newest first, with what a card and the matcher read."""
+    return (
+        Opening.objects.select_related(
+            "startup", "startup__district", "startup__park", "startup__sector", "sector"
+        )
+        .prefetch_related("skills")
+        .order_by("-created_at", "-id")
+    )
+
+
+def startup_details() -> QuerySet[Startup]:
+    """Startups as their own page shows them: also all their openings, open ones first."""
+    return startup_list().prefetch_related(
+        Prefetch(
+            "openings",
+            queryset=Opening.objects.select_related("sector")
+            .prefetch_related("skills")
+            .order_by("-is_open", "-created_at", "-id"),
+        )
+    )
+
+
+def startup_detail(*, startup_id: int) -> Startup | None:
+    return startup_details().filter(pk=startup_id).first()
+
+
+def opening_detail(*, opening_id: int) -> Opening | None:
+    return opening_list().filter(pk=opening_id).first()
+
+
+def startups_of(*, user: User) -> QuerySet[Startup]:
+    """The startups `user` is a founder of."""
+    if not getattr(user, "is_authenticated", False):
+        return Startup.objects.none()
+    return startup_list().filter(founders__user=user)
+
+
+def startup_consultations(*, startup: Startup) -> QuerySet[StartupConsultation]:
+    """Consultations asked for on the startup's behalf, newest first."""
+    return StartupConsultation.objects.filter(startup=startup).select_related(
+        "consultation__advisor__user", "consultation__requester"
+    )

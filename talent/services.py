@@ -1,0 +1,471 @@
+"""Writes of the talent app: returnee profiles, advisors' consultations."""
+
+import calendar
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from core.choices import NotificationKind
+from core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from core.models import User
+from core.services import notification_create
+
+from .choices import (
+    ConsultationMode,
+    ConsultationStatus,
+    DegreeLevel,
+    Expertise,
+    Seeking,
+    SpokenLanguage,
+)
+from .models import (
+    AdvisorProfile,
+    Consultation,
+    Education,
+    Employer,
+    Institution,
+    ReturneeProfile,
+    Skill,
+    WorkExperience,
+)
+from .normalize import clean_name, normalize_key
+
+EARLIEST_YEAR = 1920
+MAX_SKILLS = 50
+MAX_ENTRIES = 20
+SHOW_FIELDS = [
+    "show_headline",
+    "show_education",
+    "show_work",
+    "show_sectors",
+    "show_skills",
+    "show_districts",
+    "show_languages",
+    "show_seeking",
+    "show_returned_on",
+    "show_birth_year",
+]
+PLAIN_FIELDS = [
+    "headline",
+    "bio",
+    "birth_year",
+    "returned_on",
+    "residence_district",
+    "work_district",
+]
+
+
+def _normalized(model, name: str, **defaults):
+    name = clean_name(name)
+    key = normalize_key(name)
+    if not key:
+        raise ApplicationError(_("A name is required."), code="name")
+    obj, _created = model.objects.get_or_create(
+        key=key[:200], defaults={"name": name[:200], **defaults}
+    )
+    return obj
+
+
+def skill_get_or_create(*, name: str) -> Skill:
+    return _normalized(Skill, name)
+
+
+def institution_get_or_create(*, name: str, country: str = "") -> Institution:
+    return _normalized(Institution, name, country=country)
+
+
+def employer_get_or_create(*, name: str, country: str = "") -> Employer:
+    return _normalized(Employer, name, country=country)
+
+
+def profile_get_or_create(*, user: User) -> ReturneeProfile:
+    profile, _created = ReturneeProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def _check_year(value, *, field: str, birth_year: int | None, latest: int) -> None:
+    if value is None:
+        return
+    if not EARLIEST_YEAR <= value <= latest:
+        raise ApplicationError(
+            _("Enter a year between %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": latest},
+            code="year",
+            field=field,
+        )
+    if birth_year and value < birth_year:
+        raise ApplicationError(
+            _("This year is before your birth year (%(year)d).") % {"year": birth_year},
+            code="before_birth",
+            field=field,
+        )
+
+
+def _check_period(entry: dict, *, prefix: str, birth_year: int | None) -> None:
+    latest = timezone.localdate().year + 6
+    for name in ("start_year", "end_year"):
+        _check_year(entry.get(name), field=f"{prefix}.{name}", birth_year=birth_year, latest=latest)
+    start, end = entry.get("start_year"), entry.get("end_year")
+    if start and end and end < start:
+        raise ApplicationError(
+            _("The end year is before the start year."), code="period", field=f"{prefix}.end_year"
+        )
+    country = entry.get("country") or ""
+    if country not in dict(countries):
+        raise ApplicationError(
+            _("Choose a country from the list (a two-letter code such as CH or US)."),
+            code="country",
+            field=f"{prefix}.country",
+        )
+
+
+def _check_choices(values, choices, *, field: str) -> list[str]:
+    values = list(dict.fromkeys(values or []))
+    unknown = [value for value in values if value not in choices.values]
+    if unknown:
+        raise ApplicationError(
+            _("Unknown value “%(value)s”; choose from: %(choices)s.")
+            % {"value": unknown[0], "choices": ", ".join(choices.values)},
+            code="choice",
+            field=field,
+        )
+    return values
+
+
+def _validate_profile(profile: ReturneeProfile, data: dict) -> None:
+    today = timezone.localdate()
+    birth_year = data.get("birth_year", profile.birth_year)
+    if birth_year is not None and not EARLIEST_YEAR <= birth_year <= today.year - 14:
+        raise ApplicationError(
+            _("Enter a birth year between %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": today.year - 14},
+            code="birth_year",
+            field="birth_year",
+        )
+    returned_on = data.get("returned_on", profile.returned_on)
+    if returned_on is not None:
+        if returned_on > today:
+            raise ApplicationError(
+                _("The date of return cannot be in the future."),
+                code="returned_on",
+                field="returned_on",
+            )
+        if birth_year and returned_on.year < birth_year:
+            raise ApplicationError(
+                _("The date of return is before your birth year."),
+                code="before_birth",
+                field="returned_on",
+            )
+    for index, entry in enumerate(data.get("education") or []):
+        if entry.get("degree_level") not in DegreeLevel.values:
+            raise ApplicationError(
+                _("Choose a degree level."),
+                code="degree_level",
+                field=f"education.{index}.degree_level",
+            )
+        if not normalize_key(entry.get("institution", "")):
+            raise ApplicationError(
+                _("Name the institution."),
+                code="institution",
+                field=f"education.{index}.institution",
+            )
+        _check_period(entry, prefix=f"education.{index}", birth_year=birth_year)
+    for index, entry in enumerate(data.get("work") or []):
+        if not normalize_key(entry.get("employer", "")):
+            raise ApplicationError(
+                _("Name the employer."), code="employer", field=f"work.{index}.employer"
+            )
+        _check_period(entry, prefix=f"work.{index}", birth_year=birth_year)
+    for field in ("education", "work"):
+        if len(data.get(field) or []) > MAX_ENTRIES:
+            raise ApplicationError(
+                _("At most %(count)d entries.") % {"count": MAX_ENTRIES},
+                code="too_many",
+                field=field,
+            )
+    if len(data.get("skills") or []) > MAX_SKILLS:
+        raise ApplicationError(
+            _("At most %(count)d skills.") % {"count": MAX_SKILLS}, code="too_many", field="skills"
+        )
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict) -> ReturneeProfile:
+    """Change the given parts of a returnee's profile (keys left out stay as they are).
+
+    `skills` are names, `education` and `work` lists of dicts with `institution` / `employer`
+    names, which are normalised; `sectors` are Sector objects, districts District objects.
+    Opting into the directory or into matching is recorded with its time.
+    """
+    profile = ReturneeProfile.objects.select_for_update().get(
+        pk=profile_get_or_create(user=user).pk
+    )
+    _validate_profile(profile, data)
+    if "full_name" in data:
+        full_name = clean_name(data["full_name"])
+        if not full_name:
+            raise ApplicationError(
+                _("Please enter your full name."), code="full_name", field="full_name"
+            )
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+    for field in PLAIN_FIELDS + SHOW_FIELDS:
+        if field in data:
+            setattr(profile, field, data[field])
+    if "languages" in data:
+        profile.languages = _check_choices(data["languages"], SpokenLanguage, field="languages")
+    if "seeking" in data:
+        profile.seeking = _check_choices(data["seeking"], Seeking, field="seeking")
+    now = timezone.now()
+    if "is_public" in data and data["is_public"] != profile.is_public:
+        profile.is_public = data["is_public"]
+        profile.public_since = now if profile.is_public else None
+    if "matching_consent" in data and data["matching_consent"] != profile.matching_consent:
+        profile.matching_consent = data["matching_consent"]
+        profile.matching_consent_at = now if profile.matching_consent else None
+    profile.save()
+    if "sectors" in data:
+        profile.sectors.set(data["sectors"])
+    if "skills" in data:
+        profile.skills.set(
+            [skill_get_or_create(name=name) for name in data["skills"] if normalize_key(name)]
+        )
+    if "education" in data:
+        profile.education.all().delete()
+        Education.objects.bulk_create(
+            Education(
+                profile=profile,
+                degree_level=entry["degree_level"],
+                institution=institution_get_or_create(
+                    name=entry["institution"], country=entry["country"]
+                ),
+                country=entry["country"],
+                field=clean_name(entry.get("field", ""))[:200],
+                start_year=entry.get("start_year"),
+                end_year=entry.get("end_year"),
+            )
+            for entry in data["education"]
+        )
+    if "work" in data:
+        profile.work.all().delete()
+        WorkExperience.objects.bulk_create(
+            WorkExperience(
+                profile=profile,
+                employer=employer_get_or_create(name=entry["employer"], country=entry["country"]),
+                country=entry["country"],
+                role=clean_name(entry.get("role", ""))[:200],
+                start_year=entry.get("start_year"),
+                end_year=entry.get("end_year"),
+            )
+            for entry in data["work"]
+        )
+    return profile
+
+
+# Consultations ---------------------------------------------------------------------------
+
+
+def month_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    """The calendar month (in Shanghai time) around `moment`, as aware datetimes."""
+    local = timezone.localtime(moment)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    days = calendar.monthrange(first.year, first.month)[1]
+    return first, first + timedelta(days=days)
+
+
+def advisor_load(*, advisor: AdvisorProfile, moment: datetime) -> int:
+    """Consultations the advisor holds (accepted or completed) in the month of `moment`."""
+    start, end = month_bounds(moment)
+    return Consultation.objects.filter(
+        advisor=advisor,
+        status__in=[ConsultationStatus.ACCEPTED, ConsultationStatus.COMPLETED],
+        scheduled_at__gte=start,
+        scheduled_at__lt=end,
+    ).count()
+
+
+def _notify(consultation: Consultation, *, recipient: User, template: str) -> None:
+    with translation.override(recipient.language):
+        topic = str(consultation.get_topic_display())
+    notification_create(
+        recipient=recipient,
+        kind=NotificationKind.CONSULTATION,
+        template=template,
+        context={
+            "topic": topic,
+            "requester": consultation.requester.full_name,
+            "advisor": consultation.advisor.user.full_name,
+            "scheduled_at": (
+                timezone.localtime(consultation.scheduled_at).strftime("%Y-%m-%d %H:%M")
+                if consultation.scheduled_at
+                else ""
+            ),
+            "location": consultation.location,
+            "reason": consultation.decline_reason,
+            "rating": consultation.rating,
+        },
+        url=consultation.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def consultation_request(
+    *,
+    requester: User,
+    advisor: AdvisorProfile,
+    topic: str,
+    message: str,
+    preferred_times: str = "",
+    mode: str = ConsultationMode.ONLINE,
+) -> Consultation:
+    """Ask an advisor for a consultation; the advisor is told."""
+    if not advisor.is_active:
+        raise ApplicationError(
+            _("This advisor is not taking requests at the moment."), code="inactive"
+        )
+    if advisor.user_id == requester.pk:
+        raise ApplicationError(_("You cannot request a consultation with yourself."), code="self")
+    if topic not in Expertise.values:
+        raise ApplicationError(_("Choose a topic from the list."), code="topic", field="topic")
+    if mode not in ConsultationMode.values:
+        raise ApplicationError(_("Choose online or on site."), code="mode", field="mode")
+    message = (message or "").strip()
+    if not message:
+        raise ApplicationError(
+            _("Tell the advisor what you would like to discuss."), code="message", field="message"
+        )
+    consultation = Consultation.objects.create(
+        requester=requester,
+        advisor=advisor,
+        topic=topic,
+        message=message,
+        preferred_times=(preferred_times or "").strip(),
+        mode=mode,
+    )
+    _notify(consultation, recipient=advisor.user, template="consultation_requested")
+    return consultation
+
+
+def _locked(consultation: Consultation) -> Consultation:
+    return (
+        Consultation.objects.select_for_update()
+        .select_related("advisor__user", "requester")
+        .get(pk=consultation.pk)
+    )
+
+
+def _as_advisor(consultation: Consultation, user: User) -> Consultation:
+    consultation = _locked(consultation)
+    if consultation.advisor.user_id != user.pk:
+        raise PermissionDeniedError(_("Only the advisor can answer this request."))
+    return consultation
+
+
+def _expect(consultation: Consultation, *statuses: str) -> None:
+    if consultation.status not in statuses:
+        raise ConflictError(
+            _("This consultation is %(status)s; that cannot be done now.")
+            % {"status": consultation.get_status_display().lower()},
+            code="status",
+        )
+
+
+@transaction.atomic
+def consultation_accept(
+    *, consultation: Consultation, user: User, scheduled_at: datetime, location: str = ""
+) -> Consultation:
+    """The advisor accepts for a time; refused if the advisor's month is full.
+
+    The advisor's row is locked first, so parallel accepts of one advisor's requests are
+    counted one after another and never pass the monthly capacity.
+    """
+    advisor = AdvisorProfile.objects.select_for_update().get(pk=consultation.advisor_id)
+    consultation = _as_advisor(consultation, user)
+    _expect(consultation, ConsultationStatus.REQUESTED)
+    if scheduled_at <= timezone.now():
+        raise ApplicationError(
+            _("Choose a time in the future."), code="scheduled_at", field="scheduled_at"
+        )
+    if advisor_load(advisor=advisor, moment=scheduled_at) >= advisor.monthly_capacity:
+        raise ConflictError(
+            _(
+                "You already hold %(count)d consultations in %(month)s, your monthly capacity. "
+                "Choose another month or raise your capacity."
+            )
+            % {
+                "count": advisor.monthly_capacity,
+                "month": timezone.localtime(scheduled_at).strftime("%Y-%m"),
+            },
+            code="capacity",
+        )
+    consultation.status = ConsultationStatus.ACCEPTED
+    consultation.scheduled_at = scheduled_at
+    consultation.location = (location or "").strip()[:300]
+    consultation.save(update_fields=["status", "scheduled_at", "location", "updated_at"])
+    _notify(consultation, recipient=consultation.requester, template="consultation_accepted")
+    return consultation
+
+
+@transaction.atomic
+def consultation_decline(*, consultation: Consultation, user: User, reason: str) -> Consultation:
+    consultation = _as_advisor(consultation, user)
+    _expect(consultation, ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Give the requester a reason for declining."), code="reason", field="reason"
+        )
+    consultation.status = ConsultationStatus.DECLINED
+    consultation.decline_reason = reason
+    consultation.save(update_fields=["status", "decline_reason", "updated_at"])
+    _notify(consultation, recipient=consultation.requester, template="consultation_declined")
+    return consultation
+
+
+@transaction.atomic
+def consultation_complete(
+    *, consultation: Consultation, user: User, notes: str = ""
+) -> Consultation:
+    consultation = _as_advisor(consultation, user)
+    _expect(consultation, ConsultationStatus.ACCEPTED)
+    consultation.status = ConsultationStatus.COMPLETED
+    consultation.notes = (notes or "").strip()
+    consultation.save(update_fields=["status", "notes", "updated_at"])
+    _notify(consultation, recipient=consultation.requester, template="consultation_completed")
+    return consultation
+
+
+@transaction.atomic
+def consultation_cancel(*, consultation: Consultation, user: User) -> Consultation:
+    """The requester withdraws a request or an accepted consultation; the advisor is told."""
+    consultation = _locked(consultation)
+    if consultation.requester_id != user.pk:
+        raise PermissionDeniedError(_("Only the person who asked can cancel this consultation."))
+    _expect(consultation, ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
+    consultation.status = ConsultationStatus.CANCELLED
+    consultation.save(update_fields=["status", "updated_at"])
+    _notify(consultation, recipient=consultation.advisor.user, template="consultation_cancelled")
+    return consultation
+
+
+@transaction.atomic
+def consultation_rate(
+    *, consultation: Consultation, user: User, rating: int, comment: str = ""
+) -> Consultation:
+    """The requester rates a completed consultation, once."""
+    consultation = _locked(consultation)
+    if consultation.requester_id != user.pk:
+        raise PermissionDeniedError(_("Only the person who asked can rate this consultation."))
+    _expect(consultation, ConsultationStatus.COMPLETED)
+    if consultation.rating is not None:
+        raise ConflictError(_("You have already rated this consultation."), code="rated")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ApplicationError(_("Give a rating from 1 to 5."), code="rating", field="rating")
+    consultation.rating = rating
+    consultation.rating_comment = (comment or "").strip()
+    consultation.save(update_fields=["rating", "rating_comment", "updated_at"])
+    _notify(consultation, recipient=consultation.advisor.user, template="consultation_rated")
+    return consultation
