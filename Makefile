@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/returnee_portal \
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 	CACHE_URL=redis://127.0.0.1:6379/14 CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
 	RATE_LIMITS_ENABLED=true DEBUG=true
 

@@ -208,6 +208,35 @@ class SessionForm(forms.Form):
         return [name.strip() for name in self.cleaned_data["speakers"].split(",") if name.strip()]
 
 
+def speakers_initial(event: Event | None) -> list[dict]:
+    if event is None:
+        return []
+    return [
+        {
+            "name": speaker.name,
+            "title": speaker.title,
+            "organisation": speaker.organisation,
+            "bio": speaker.bio,
+        }
+        for speaker in event.speakers.all()
+    ]
+
+
+def sessions_initial(event: Event | None) -> list[dict]:
+    if event is None:
+        return []
+    return [
+        {
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "title_zh": session.title_zh,
+            "title_en": session.title_en,
+            "speakers": ", ".join(speaker.name for speaker in session.speakers.all()),
+        }
+        for session in event.sessions.all()
+    ]
+
+
 SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=1, can_delete=True, max_num=50)
 SessionFormSet = forms.formset_factory(SessionForm, extra=1, can_delete=True, max_num=100)
 

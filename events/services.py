@@ -20,7 +20,15 @@ from core.models import District, User, normalize_email
 from core.services import notification_create
 
 from .choices import SEAT_STATUSES, EventStatus, RegistrationStatus
-from .models import CalendarFeed, CheckinVolunteer, Event, Registration, ReminderSent
+from .models import (
+    AgendaSession,
+    CalendarFeed,
+    CheckinVolunteer,
+    Event,
+    Registration,
+    ReminderSent,
+    Speaker,
+)
 
 MAX_CAPACITY = 100_000
 EVENT_FIELDS = [
@@ -230,6 +238,44 @@ def event_cancel(*, event: Event, user: User, reason: str = "") -> Event:
     return event
 
 
+@transaction.atomic
+def event_agenda_set(
+    *, event: Event, user: User, speakers: list[dict], sessions: list[dict]
+) -> None:
+    """Replace an event's speakers and agenda. `speakers`: dicts of name, title,
+    organisation, bio; `sessions`: dicts of starts_at, ends_at, title_zh, title_en and
+    speaker_names (names from `speakers`)."""
+    _require_manager(user, event)
+    event.sessions.all().delete()
+    event.speakers.all().delete()
+    by_name = {}
+    for order, entry in enumerate(speakers):
+        name = entry["name"].strip()
+        by_name[name] = Speaker.objects.create(
+            event=event,
+            name=name,
+            title=entry.get("title", ""),
+            organisation=entry.get("organisation", ""),
+            bio=entry.get("bio", ""),
+            sort_order=order,
+        )
+    for entry in sessions:
+        unknown = [name for name in entry.get("speaker_names", []) if name not in by_name]
+        if unknown:
+            raise ApplicationError(
+                _("“%(name)s” is not among the event's speakers.") % {"name": unknown[0]},
+                code="speaker",
+            )
+        session = AgendaSession.objects.create(
+            event=event,
+            starts_at=entry["starts_at"],
+            ends_at=entry.get("ends_at"),
+            title_zh=entry["title_zh"],
+            title_en=entry["title_en"],
+        )
+        session.speakers.set([by_name[name] for name in entry.get("speaker_names", [])])
+
+
 def events_complete_finished(*, now: datetime | None = None) -> int:
     """Mark published events that have ended as completed."""
     now = now or timezone.now()
@@ -241,20 +287,38 @@ def events_complete_finished(*, now: datetime | None = None) -> int:
 # Registrations -------------------------------------------------------------------------
 
 
-def _check_open(event: Event, now: datetime) -> None:
+def registration_window_state(event: Event, now: datetime | None = None) -> str:
+    """Whether registration is `open`, or why not: `cancelled`, `not_published`, `past`,
+    `not_open_yet` or `closed` (pages choose their sentence and button by it)."""
+    now = now or timezone.now()
     if event.status == EventStatus.CANCELLED:
-        raise ApplicationError(_("This event has been cancelled."), code="cancelled")
+        return "cancelled"
     if event.status != EventStatus.PUBLISHED:
-        raise ApplicationError(_("This event is not open for registration."), code="not_published")
+        return "not_published"
     if event.starts_at <= now:
-        raise ApplicationError(_("This event has already started."), code="past")
+        return "past"
     if now < event.registration_opens_at:
+        return "not_open_yet"
+    if now >= event.registration_closes_at:
+        return "closed"
+    return "open"
+
+
+def _check_open(event: Event, now: datetime) -> None:
+    state = registration_window_state(event, now)
+    if state == "cancelled":
+        raise ApplicationError(_("This event has been cancelled."), code="cancelled")
+    if state == "not_published":
+        raise ApplicationError(_("This event is not open for registration."), code="not_published")
+    if state == "past":
+        raise ApplicationError(_("This event has already started."), code="past")
+    if state == "not_open_yet":
         raise ApplicationError(
             _("Registration opens on %(date)s (Shanghai time).")
             % {"date": _local(event.registration_opens_at)},
             code="not_open_yet",
         )
-    if now >= event.registration_closes_at:
+    if state == "closed":
         raise ApplicationError(
             _("Registration closed on %(date)s (Shanghai time).")
             % {"date": _local(event.registration_closes_at)},

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ from core.views import too_many_requests
 
 from . import calendar, forms, selectors, services
 from .choices import LIVE_STATUSES, SEAT_STATUSES, EventStatus, RegistrationStatus
-from .models import AgendaSession, CalendarFeed, Event, Speaker
+from .models import CalendarFeed, Event
 
 PAGE_SIZE = 20
 REGISTRANTS_PAGE_SIZE = 50
@@ -105,14 +105,8 @@ def event_list(request):
 
 def _registration_window(event: Event) -> str:
     """Which of the window's sentences the page shows (the service decides, on submit)."""
-    now = timezone.now()
-    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
-        return "none"
-    if now < event.registration_opens_at:
-        return "not_open_yet"
-    if now >= event.registration_closes_at:
-        return "closed"
-    return "open"
+    state = services.registration_window_state(event)
+    return state if state in ("open", "not_open_yet", "closed") else "none"
 
 
 def event_detail(request, pk: int):
@@ -267,30 +261,9 @@ def _agenda_formsets(request, event: Event | None):
             forms.SpeakerFormSet(request.POST, prefix="speakers"),
             forms.SessionFormSet(request.POST, prefix="sessions"),
         )
-    speakers, sessions = [], []
-    if event is not None:
-        speakers = [
-            {
-                "name": speaker.name,
-                "title": speaker.title,
-                "organisation": speaker.organisation,
-                "bio": speaker.bio,
-            }
-            for speaker in event.speakers.all()
-        ]
-        sessions = [
-            {
-                "starts_at": session.starts_at,
-                "ends_at": session.ends_at,
-                "title_zh": session.title_zh,
-                "title_en": session.title_en,
-                "speakers": ", ".join(speaker.name for speaker in session.speakers.all()),
-            }
-            for session in event.sessions.all()
-        ]
     return (
-        forms.SpeakerFormSet(prefix="speakers", initial=speakers),
-        forms.SessionFormSet(prefix="sessions", initial=sessions),
+        forms.SpeakerFormSet(prefix="speakers", initial=forms.speakers_initial(event)),
+        forms.SessionFormSet(prefix="sessions", initial=forms.sessions_initial(event)),
     )
 
 
@@ -311,31 +284,6 @@ def _agenda_entries(speaker_formset, session_formset):
             valid = False
         sessions.append({**form.cleaned_data, "speaker_names": speaker_names})
     return (speakers, sessions) if valid else None
-
-
-def _agenda_save(event: Event, speakers: list[dict], sessions: list[dict]) -> None:
-    """Replace the event's speakers and agenda with the ones of the form (no rules here)."""
-    event.sessions.all().delete()
-    event.speakers.all().delete()
-    by_name = {}
-    for order, entry in enumerate(speakers):
-        by_name[entry["name"].strip()] = Speaker.objects.create(
-            event=event,
-            name=entry["name"].strip(),
-            title=entry["title"],
-            organisation=entry["organisation"],
-            bio=entry["bio"],
-            sort_order=order,
-        )
-    for entry in sessions:
-        session = AgendaSession.objects.create(
-            event=event,
-            starts_at=entry["starts_at"],
-            ends_at=entry["ends_at"],
-            title_zh=entry["title_zh"],
-            title_en=entry["title_en"],
-        )
-        session.speakers.set([by_name[name] for name in entry["speaker_names"]])
 
 
 def _event_form_page(request, event: Event | None):
@@ -360,7 +308,9 @@ def _event_form_page(request, event: Event | None):
                         )
                     else:
                         saved = services.event_update(event=event, user=request.user, data=data)
-                    _agenda_save(saved, *agenda)
+                    services.event_agenda_set(
+                        event=saved, user=request.user, speakers=agenda[0], sessions=agenda[1]
+                    )
             except PermissionDeniedError as exc:
                 return _forbidden(request, exc.message)
             except ApplicationError as exc:
@@ -512,12 +462,11 @@ def checkin(request, pk: int):
                 "message": _("%(name)s checked in.") % {"name": registration.user.full_name},
             }
         form = forms.CheckinForm()  # an empty box for the next ticket
-    attendees = (
+    attendees = list(
         selectors.registration_list(event=event)
         .filter(status__in=SEAT_STATUSES)
         .order_by("user__full_name", "id")
     )
-    attendees = list(attendees)
     return render(
         request,
         "events/checkin.html",

@@ -12,6 +12,7 @@ from import_export.admin import ImportExportModelAdmin
 from core.exceptions import ApplicationError
 
 from . import services
+from .choices import CriterionKind
 from .eligibility import rule_problem
 from .models import (
     Criterion,
@@ -32,25 +33,36 @@ class CriterionAdminForm(forms.ModelForm):
         fields = ["kind", "value", "degree", "district", "sectors", "note_zh", "note_en"]
 
     def clean(self):
+        """The model checks every value; only the sectors, saved after the row, are
+        checked here."""
         data = super().clean()
-        problem = rule_problem(
-            kind=data.get("kind") or "",
-            value=data.get("value"),
-            degree=data.get("degree") or "",
-            has_district=data.get("district") is not None,
-            has_sectors=bool(data.get("sectors")),
-            note_zh=data.get("note_zh") or "",
-            note_en=data.get("note_en") or "",
-        )
-        if problem:
-            field, message = problem
-            self.add_error(field if field in self.fields else None, message)
+        if data.get("kind") == CriterionKind.SECTOR and not data.get("sectors"):
+            problem = rule_problem(kind=CriterionKind.SECTOR, has_sectors=False)
+            self.add_error("sectors", problem[1])
         return data
+
+
+class CriterionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            kind = data.get("kind")
+            if not kind or data.get("DELETE"):
+                continue
+            if kind != CriterionKind.NOTE and kind in seen:
+                raise forms.ValidationError(
+                    _("Each kind of criterion can appear once; “%(kind)s” appears twice.")
+                    % {"kind": dict(CriterionKind.choices)[kind]}
+                )
+            seen.add(kind)
 
 
 class CriterionInline(admin.StackedInline):
     model = Criterion
     form = CriterionAdminForm
+    formset = CriterionFormSet
     extra = 0
     autocomplete_fields = ["district"]
     filter_horizontal = ["sectors"]

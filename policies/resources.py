@@ -26,7 +26,7 @@ from . import services
 from .choices import CriterionKind
 from .eligibility import DISTRICT_KINDS, NUMBER_KINDS
 from .models import Policy
-from .selectors import latest_version_number
+from .selectors import latest_version_number, latest_version_subquery
 
 
 class DistrictCodeWidget(widgets.ForeignKeyWidget):
@@ -185,9 +185,25 @@ class PolicyResource(resources.ModelResource):
         return latest_version_number(policy)
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("district").prefetch_related(
-            "sectors", "criteria__district", "criteria__sectors"
+        return (
+            queryset.select_related("district")
+            .prefetch_related("sectors", "criteria__district", "criteria__sectors")
+            .annotate(version_number=latest_version_subquery())
         )
+
+    def before_import_row(self, row, **kwargs):
+        """An id names an existing policy to change; a new policy is a row without one (an
+        id from elsewhere would later collide with the ids the database hands out)."""
+        value = str(row.get("id") or "").strip()
+        if not value:
+            return
+        if not value.isdigit() or not Policy.objects.filter(pk=int(value)).exists():
+            raise ValidationError(
+                {
+                    "id": _("No policy has the id “%(value)s”; leave it empty to add a new one.")
+                    % {"value": value}
+                }
+            )
 
     def import_data(self, dataset, **kwargs):
         """One bad row and nothing is imported, validation errors included."""

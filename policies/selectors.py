@@ -28,7 +28,8 @@ def _criteria() -> Prefetch:
     )
 
 
-def _latest_version():
+def latest_version_subquery():
+    """The number of a policy's latest version, for `.annotate(version_number=...)`."""
     return Subquery(
         PolicyVersion.objects.filter(policy=OuterRef("pk")).order_by("-number").values("number")[:1]
     )
@@ -39,7 +40,7 @@ def policy_base() -> QuerySet[Policy]:
     return (
         Policy.objects.select_related("district")
         .prefetch_related("sectors")
-        .annotate(version_number=_latest_version())
+        .annotate(version_number=latest_version_subquery())
     )
 
 
@@ -204,9 +205,8 @@ def alternatives_for(
                 "hint": other.result.hint.rstrip(".。"),
             }
             rank = 2
-        else:
-            reason = _("%(absent)s; but you miss other criteria there") % {"absent": absent}
-            rank = 3
+        else:  # missed on other criteria too: no help
+            continue
         found.append(
             {
                 "policy": other.policy,

@@ -17,7 +17,7 @@ ADVISOR_PASSWORD = "demo-Advisor-2026"
 RETURNEES = [
     {
         "email": "chen.haoran@example.com",
-        "company": ("Xinhe Microelectronics", "pudong", "founder"),
+        "company": ("Tidewater Silicon", "pudong", "founder"),
         "full_name": "Chen Haoran",
         "language": Language.ZH_HANS,
         "headline": "Analog chip designer, seven years at a European semiconductor group",
@@ -36,7 +36,7 @@ RETURNEES = [
     },
     {
         "email": "lin.yue@example.com",
-        "company": ("Zhangjiang BioPeak", "pudong", "founder"),
+        "company": ("Helixbay Biologics", "pudong", "founder"),
         "full_name": "Lin Yue",
         "language": Language.ZH_HANS,
         "headline": "Pharmacologist building a biologics start-up in Zhangjiang",
@@ -55,7 +55,7 @@ RETURNEES = [
     },
     {
         "email": "zhao.lei@example.com",
-        "company": ("Caohejing Thermal Vision", "xuhui", "employee"),
+        "company": ("Infrawave Thermal Imaging", "xuhui", "founder"),
         "full_name": "Zhao Lei",
         "language": Language.EN,
         "headline": "Infrared imaging engineer; thermal cameras for industry and medicine",
@@ -72,7 +72,7 @@ RETURNEES = [
     },
     {
         "email": "wu.xin@example.com",
-        "company": ("Yangpu Vision AI", "yangpu", "founder"),
+        "company": ("Riverbend Intelligence", "yangpu", "founder"),
         "full_name": "Wu Xin",
         "language": Language.EN,
         "headline": "Machine learning engineer turned founder",
@@ -89,7 +89,7 @@ RETURNEES = [
     },
     {
         "email": "gao.ming@example.com",
-        "company": ("Qingpu Advanced Coatings", "qingpu", "employee"),
+        "company": ("Qingxi Advanced Materials", "qingpu", "employee"),
         "full_name": "Gao Ming",
         "language": Language.ZH_HANS,
         "headline": "Materials scientist, thin films and coatings",

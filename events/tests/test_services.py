@@ -258,3 +258,42 @@ def test_ticket_codes_are_unguessable():
     codes = {RegistrationFactory().code for _ in range(20)}
     assert len(codes) == 20
     assert all(len(code) >= 20 for code in codes)
+
+
+def test_the_agenda_is_replaced_by_officials_only():
+    event = EventFactory()
+    official = official_of(event.district)
+    start = event.starts_at
+    services.event_agenda_set(
+        event=event,
+        user=official,
+        speakers=[{"name": "Gu Bing", "title": "Director"}, {"name": "Qi Yuxia"}],
+        sessions=[
+            {
+                "starts_at": start,
+                "title_zh": "开幕",
+                "title_en": "Opening",
+                "speaker_names": ["Gu Bing"],
+            },
+            {
+                "starts_at": start,
+                "title_zh": "政策",
+                "title_en": "Policies",
+                "speaker_names": ["Qi Yuxia", "Gu Bing"],
+            },
+        ],
+    )
+    assert [s.name for s in event.speakers.all()] == ["Gu Bing", "Qi Yuxia"]
+    assert event.sessions.get(title_en="Policies").speakers.count() == 2
+    with pytest.raises(ApplicationError):
+        services.event_agenda_set(
+            event=event,
+            user=official,
+            speakers=[],
+            sessions=[
+                {"starts_at": start, "title_zh": "x", "title_en": "x", "speaker_names": ["Nobody"]}
+            ],
+        )
+    with pytest.raises(PermissionDeniedError):
+        services.event_agenda_set(event=event, user=UserFactory(), speakers=[], sessions=[])
+    assert event.speakers.count() == 2

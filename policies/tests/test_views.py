@@ -1,12 +1,14 @@
 import datetime
 
 import pytest
+from django.forms import inlineformset_factory
 from django.urls import reverse
 
 from core.models import Notification
 from core.tests.factories import UserFactory
 from policies import services
-from policies.models import Policy, PolicyFollow, TopicFollow
+from policies.admin import CriterionAdminForm, CriterionFormSet
+from policies.models import Criterion, Policy, PolicyFollow, TopicFollow
 
 from .conftest import published_policy
 
@@ -354,3 +356,34 @@ def test_the_admin_publish_action(client, admin_user, pudong):
     )
     draft.refresh_from_db()
     assert draft.status == "published" and draft.versions.count() == 1
+
+
+def test_the_admin_refuses_a_criterion_kind_twice_and_impossible_values(admin_user, pudong):
+    policy = services.policy_create(
+        user=admin_user, data={"title_en": "Admin policy", "category": "housing"}
+    )
+    FormSet = inlineformset_factory(
+        Policy, Criterion, form=CriterionAdminForm, formset=CriterionFormSet, extra=0
+    )
+    data = {
+        "criteria-TOTAL_FORMS": "2",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-0-kind": "max_age",
+        "criteria-0-value": "40",
+        "criteria-1-kind": "max_age",
+        "criteria-1-value": "45",
+    }
+    formset = FormSet(data, instance=policy, prefix="criteria")
+    assert not formset.is_valid()
+    assert "“Maximum age” appears twice" in formset.non_form_errors()[0]
+    data["criteria-1-kind"] = "overseas_years"
+    data["criteria-1-value"] = "-4"
+    formset = FormSet(data, instance=policy, prefix="criteria")
+    assert not formset.is_valid()
+    assert formset.forms[1].errors["value"] == [
+        "Enter between 1 and 50 years of study or work abroad."
+    ]
+    data["criteria-1-kind"] = "sector"
+    formset = FormSet(data, instance=policy, prefix="criteria")
+    assert not formset.is_valid()
+    assert formset.forms[1].errors["sectors"] == ["Choose at least one sector."]
