@@ -46,3 +46,37 @@ def user_client(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def page(live_server, settings):
+    """A page in headless Chromium on the live server, in English. Request it after the
+    fixtures that make data: Playwright's event loop forbids the ORM inside the test."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM, FLAGS
+
+    settings.SITE_URL = live_server.url
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def wsgi_requests(settings):
+    """For tests that call the WSGI application itself (schemathesis): like Django's test
+    client, the test's transaction outlives each request, and no throttle interferes."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    settings.RATE_LIMITS_ENABLED = False
+    settings.AXES_ENABLED = False
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

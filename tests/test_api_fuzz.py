@@ -9,8 +9,6 @@ query strings (a repeated `page_size`), which is Django's and harmless."""
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -36,19 +34,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 @pytest.fixture(autouse=True)
-def keep_the_test_connection():
-    """Like Django's test client: the test's transaction outlives each WSGI request."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(db, settings):
-    settings.RATE_LIMITS_ENABLED = False
-    settings.AXES_ENABLED = False
+def reference_data(db, wsgi_requests):
     pudong = DistrictFactory(code="pudong")
     park = IndustrialParkFactory(code="zhangjiang", district=pudong)
     park.sectors.add(SectorFactory(code="integrated-circuits"))

@@ -1,6 +1,5 @@
 """The home page and the language switch in headless Chromium (Debian's package)."""
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -8,32 +7,9 @@ from django.utils import timezone
 
 from core.tests.factories import DEFAULT_PASSWORD, UserFactory
 from talent.tests.factories import AdvisorFactory
+from tests.support.browser import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(locale="en-US")
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_the_home_page_switches_between_english_and_chinese(page, live_server):
@@ -64,19 +40,6 @@ def test_a_visitor_signs_up_and_sees_the_welcome_notification(page, live_server)
     assert "Welcome back, Zhou Min." in page.content()
     page.get_by_role("link", name="Notifications").click()
     assert page.get_by_role("heading", name="Welcome to the Returnee Portal").is_visible()
-
-
-def sign_in(page, live_server, email, password):
-    page.goto(live_server.url + "/signin/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

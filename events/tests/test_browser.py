@@ -2,7 +2,6 @@
 an official checks an attendee in at the door."""
 
 import json
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -10,20 +9,11 @@ import pytest
 from core.services import district_grant
 from core.tests.factories import DEFAULT_PASSWORD, DistrictFactory, UserFactory
 from events.models import AgendaSession, Speaker
+from tests.support.browser import sign_in
 
 from .factories import EventFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -57,28 +47,6 @@ def door(db):
     event = EventFactory(district=district, title_en="Qingpu Biotech Roadshow")
     ticket = RegistrationFactory(event=event, user__full_name="Lin Yue")
     return event, official, ticket.code
-
-
-@pytest.fixture
-def page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(locale="en-US")
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
-
-
-def sign_in(page, live_server, email, password):
-    page.goto(live_server.url + "/signin/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_a_returnee_registers_sees_the_ticket_and_cancels(forum, page, live_server):
