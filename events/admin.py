@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from core.exceptions import ApplicationError
 
 from . import services
+from .api.renderers import _safe_cell
 from .models import (
     AgendaSession,
     CalendarFeed,
@@ -119,7 +120,7 @@ class EventAdmin(admin.ModelAdmin):
             writer.writerow(
                 [
                     row.event.title_en,
-                    row.user.full_name,
+                    _safe_cell(row.user.full_name),
                     row.user.email,
                     row.status,
                     row.waitlist_position or "",

@@ -203,6 +203,14 @@ class Registration(models.Model):
     def get_absolute_url(self):
         return reverse("events:ticket", args=[self.pk])
 
+    @property
+    def shows_code(self) -> bool:
+        """The code is a ticket only while it admits someone: a seat at a running event."""
+        return (
+            self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+            and self.event.status != EventStatus.CANCELLED
+        )
+
 
 class CheckinVolunteer(models.Model):
     """A check-in-only role for one event: scans tickets, sees attendees' names, nothing else."""

@@ -57,7 +57,7 @@ EVENT_FIELDS = [
 def can_manage_district(user: User, district_id: int) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.district_grants.filter(district_id=district_id).exists()
+    return user.is_staff or user.district_grants.filter(district_id=district_id).exists()
 
 
 def can_manage(user: User, event: Event) -> bool:
@@ -114,7 +114,33 @@ def _live(event: Event):
 # Events --------------------------------------------------------------------------------
 
 
+TIME_FIELDS = ["starts_at", "ends_at", "registration_opens_at", "registration_closes_at"]
+EARLIEST_YEAR = 2000
+YEARS_AHEAD = 10
+
+
+def _to_the_minute(values: dict) -> None:
+    """Times are kept to the minute, as the forms show them, so saving a page unchanged
+    changes nothing (and sends no "rescheduled" notice)."""
+    for field in TIME_FIELDS:
+        if values.get(field) is not None:
+            values[field] = values[field].replace(second=0, microsecond=0)
+
+
+def _check_year(moment: datetime, field: str) -> None:
+    latest = timezone.now().year + YEARS_AHEAD
+    if not EARLIEST_YEAR <= moment.year <= latest:
+        raise ApplicationError(
+            _("Choose a date between the years %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": latest},
+            code="year",
+            field=field,
+        )
+
+
 def _validate(values: dict) -> None:
+    for field in TIME_FIELDS:
+        _check_year(values[field], field)
     if values["ends_at"] <= values["starts_at"]:
         raise ApplicationError(
             _("The event must end after it starts."), code="times", field="ends_at"
@@ -149,6 +175,7 @@ def event_create(*, user: User, district: District, data: dict) -> Event:
     if not can_manage_district(user, district.pk):
         raise PermissionDeniedError(_("You can create events only for your own district."))
     values = {field: data[field] for field in EVENT_FIELDS if field in data}
+    _to_the_minute(values)
     _validate(values)
     event = Event.objects.create(
         district=district, created_by=user, status=EventStatus.DRAFT, **values
@@ -169,7 +196,12 @@ def event_update(*, event: Event, user: User, data: dict) -> Event:
         if not can_manage_district(user, data["district"].pk):
             raise PermissionDeniedError(_("You can move events only to your own districts."))
         event.district = data["district"]
-    old_start, old_end = event.starts_at, event.ends_at
+    data = {**{field: getattr(event, field) for field in TIME_FIELDS}, **data}
+    _to_the_minute(data)
+    old_start, old_end = (
+        event.starts_at.replace(second=0, microsecond=0),
+        event.ends_at.replace(second=0, microsecond=0),
+    )
     for field in EVENT_FIELDS:
         if field in data:
             setattr(event, field, data[field])
@@ -260,6 +292,9 @@ def event_agenda_set(
             sort_order=order,
         )
     for entry in sessions:
+        _check_year(entry["starts_at"], "starts_at")
+        if entry.get("ends_at") is not None:
+            _check_year(entry["ends_at"], "ends_at")
         unknown = [name for name in entry.get("speaker_names", []) if name not in by_name]
         if unknown:
             raise ApplicationError(
@@ -407,6 +442,11 @@ def registration_cancel(*, registration: Registration, user: User) -> Registrati
         raise PermissionDeniedError(_("This is not your registration."))
     if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
         raise ConflictError(_("This registration cannot be cancelled any more."), code="status")
+    if event.starts_at <= timezone.now() and event.status != EventStatus.CANCELLED:
+        raise ConflictError(
+            _("This event has already started; its registrations are kept as they are."),
+            code="started",
+        )
     held_seat = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.waitlist_position = None
@@ -428,6 +468,13 @@ def checkin(*, event: Event, code: str, user: User) -> Registration:
     """Mark the holder of a ticket as attended; a second check-in is a conflict saying when."""
     if not can_check_in(user, event):
         raise PermissionDeniedError(_("You may not check attendees in at this event."))
+    event = Event.objects.get(pk=event.pk)
+    if event.status != EventStatus.PUBLISHED:
+        raise ConflictError(
+            _("Check-in is only open for published events; this one is %(status)s.")
+            % {"status": event.get_status_display().lower()},
+            code="status",
+        )
     registration = (
         Registration.objects.select_for_update()
         .select_related("user")
@@ -521,8 +568,22 @@ def reminders_send(*, now: datetime | None = None) -> int:
             )
             .select_related("event", "user")
         )
-        for registration in due:
+        for candidate in due:
             with transaction.atomic():
+                # Read it again, locked: it may have been cancelled or moved meanwhile.
+                registration = (
+                    Registration.objects.select_for_update(of=("self",))
+                    .select_related("event", "user")
+                    .filter(
+                        pk=candidate.pk,
+                        status=RegistrationStatus.CONFIRMED,
+                        event__status=EventStatus.PUBLISHED,
+                        event__starts_at=candidate.event.starts_at,
+                    )
+                    .first()
+                )
+                if registration is None:
+                    continue
                 _reminder, created = ReminderSent.objects.get_or_create(
                     registration=registration,
                     offset_minutes=offset,

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from core.models import District
 from core.views import too_many_requests
 
 from . import calendar, forms, selectors, services
-from .choices import LIVE_STATUSES, SEAT_STATUSES, EventStatus, RegistrationStatus
+from .choices import LIVE_STATUSES, SEAT_STATUSES, RegistrationStatus
 from .models import CalendarFeed, Event
 
 PAGE_SIZE = 20
@@ -228,10 +228,10 @@ def ticket(request, pk: int):
         {
             "registration": registration,
             "event": registration.event,
-            "shows_code": registration.status in SEAT_STATUSES
-            and registration.event.status != EventStatus.CANCELLED,
+            "shows_code": registration.shows_code,
             "can_cancel": registration.status
-            in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+            in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+            and registration.event.starts_at > timezone.now(),
         },
     )
 

@@ -22,7 +22,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.models import District, Sector, User
-from talent.models import ReturneeProfile
 
 from . import services
 from .models import Policy
@@ -416,18 +415,6 @@ def _data(entry: dict, districts: dict, sectors: dict) -> tuple[dict, list[dict]
     return data, criteria
 
 
-def _complete_company(returnee: User, districts: dict) -> None:
-    """Li Wen works for a Qingpu company as an employee (the talent demo names it; its
-    profile service does not store the company fields yet)."""
-    profile = ReturneeProfile.objects.filter(user=returnee).first()
-    if profile is None or profile.company_district_id:
-        return
-    profile.company_name = profile.company_name or "Qingpu Sensor Works"
-    profile.company_district = districts["qingpu"]
-    profile.company_role = profile.company_role or "employee"
-    profile.save(update_fields=["company_name", "company_district", "company_role"])
-
-
 @transaction.atomic
 def seed(log=print) -> None:
     districts = {district.code: district for district in District.objects.all()}
@@ -439,7 +426,6 @@ def seed(log=print) -> None:
         log("Policies: skipped (run the core demo first).")
         return
     if returnee is not None:
-        _complete_company(returnee, districts)
         # Li Wen hears of every new Qingpu policy, so publishing them fills her inbox.
         services.topic_follow(user=returnee, district=districts["qingpu"])
     created = 0

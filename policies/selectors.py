@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from talent.models import Education, ReturneeProfile, WorkExperience
 
-from .choices import MUNICIPAL, CriterionKind, EligibilityStatus, PolicyCategory, PolicyStatus
+from .choices import MUNICIPAL, CriterionKind, EligibilityStatus, PolicyStatus
 from .eligibility import Facts, Result, Rule, absent_text, describe_rule, evaluate, policy_rules
 from .models import Criterion, Policy, PolicyFollow, PolicyVersion, TopicFollow
 
@@ -351,10 +351,6 @@ def compare_policies(
 
 def _describe(criterion: Criterion) -> str:
     return describe_rule(Rule.from_criterion(criterion))
-
-
-def category_choices() -> list[tuple[str, str]]:
-    return list(PolicyCategory.choices)
 
 
 # Follows ---------------------------------------------------------------------------------

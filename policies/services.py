@@ -313,6 +313,8 @@ def policy_update(
         data["district"] = _check_district(user=user, district=data["district"])
     sectors = _apply(policy, data)
     _validated(policy)
+    if policy.status == PolicyStatus.PUBLISHED:
+        _check_publishable(policy)
     cleaned = criteria_clean(criteria) if criteria is not None else None
     _save(policy)
     if sectors is not None:

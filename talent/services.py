@@ -14,6 +14,7 @@ from core.models import User
 from core.services import notification_create
 
 from .choices import (
+    CompanyRole,
     ConsultationMode,
     ConsultationStatus,
     DegreeLevel,
@@ -55,6 +56,9 @@ PLAIN_FIELDS = [
     "returned_on",
     "residence_district",
     "work_district",
+    "company_name",
+    "company_district",
+    "company_role",
 ]
 
 
@@ -215,6 +219,10 @@ def profile_update(*, user: User, data: dict) -> ReturneeProfile:
     for field in PLAIN_FIELDS + SHOW_FIELDS:
         if field in data:
             setattr(profile, field, data[field])
+    if data.get("company_role") and data["company_role"] not in CompanyRole.values:
+        raise ApplicationError(
+            _("Choose employee or founder."), code="company_role", field="company_role"
+        )
     if "languages" in data:
         profile.languages = _check_choices(data["languages"], SpokenLanguage, field="languages")
     if "seeking" in data:
@@ -388,6 +396,12 @@ def consultation_accept(
     if scheduled_at <= timezone.now():
         raise ApplicationError(
             _("Choose a time in the future."), code="scheduled_at", field="scheduled_at"
+        )
+    if scheduled_at > timezone.now() + timedelta(days=366):
+        raise ApplicationError(
+            _("Choose a time within the next twelve months."),
+            code="scheduled_at",
+            field="scheduled_at",
         )
     if advisor_load(advisor=advisor, moment=scheduled_at) >= advisor.monthly_capacity:
         raise ConflictError(

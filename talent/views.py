@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError, PermissionDeniedError
 
 from . import forms, selectors, services
-from .api.serializers import PUBLIC_SECTIONS
 from .filters import AdvisorFilterSet, DirectoryFilterSet
+from .privacy import shown_sections
 
 PAGE_SIZE = 20
 
@@ -106,7 +106,7 @@ def returnee_detail(request, pk: int):
     profile = selectors.directory_list().filter(pk=pk).first()
     if profile is None:
         raise Http404
-    shown = {flag: getattr(profile, flag) for flag in PUBLIC_SECTIONS}
+    shown = shown_sections(profile)
     return render(request, "talent/returnee_detail.html", {"profile": profile, "shown": shown})
 
 

@@ -321,7 +321,7 @@ def test_a_token_user_gets_answers_in_their_language(api_client):
 
 def test_not_found_is_translated(api_client):
     response = api_client.get("/api/v1/districts/nowhere/", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert response.json() == {"detail": "未找到。", "code": "not_found"}
+    assert response.json() == {"detail": "未找到相关内容。", "code": "not_found"}
 
 
 def test_an_unexpected_api_error_is_json(rf):

@@ -3,6 +3,15 @@ import io
 
 from rest_framework import renderers
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value):
+    """A name like `=HYPERLINK(...)` stays text in a spreadsheet (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 class CSVRenderer(renderers.BaseRenderer):
     """`?format=csv`: a list of flat dicts as a CSV file with a header row."""
@@ -14,6 +23,7 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if not isinstance(data, list):  # an error: the message as a one-cell file
             data = [{"detail": (data or {}).get("detail", "")}] if isinstance(data, dict) else []
+        data = [{key: _safe_cell(value) for key, value in row.items()} for row in data]
         buffer = io.StringIO()
         if data:
             writer = csv.DictWriter(buffer, fieldnames=list(data[0]))

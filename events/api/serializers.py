@@ -119,6 +119,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
     event_title = serializers.CharField(source="event.title", read_only=True)
     starts_at = serializers.DateTimeField(source="event.starts_at", read_only=True)
     ticket_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    code = serializers.SerializerMethodField(
+        help_text=_("The ticket code, while the registration holds a seat.")
+    )
 
     class Meta:
         model = Registration
@@ -135,6 +138,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "checked_in_at",
         ]
         read_only_fields = fields
+
+    def get_code(self, registration) -> str | None:
+        return registration.code if registration.shows_code else None
 
 
 class RegistrantSerializer(serializers.ModelSerializer):

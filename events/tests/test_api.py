@@ -319,3 +319,22 @@ def test_lists_run_a_constant_number_of_queries(
             == size
         )
     assert Event.objects.count() == 41
+
+
+def test_a_waitlisted_registration_has_no_ticket_code(api_client):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    body = as_user(api_client, UserFactory()).post(f"/api/v1/events/{event.pk}/register/").json()
+    assert body["status"] == "waitlisted"
+    assert body["code"] is None
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(api_client, official, pudong):
+    event = EventFactory(district=pudong)
+    RegistrationFactory(event=event, user=UserFactory(full_name='=HYPERLINK("http://x","y")'))
+    text = (
+        as_user(api_client, official)
+        .get(f"/api/v1/events/{event.pk}/registrations/?format=csv")
+        .content.decode("utf-8-sig")
+    )
+    assert "'=HYPERLINK" in text

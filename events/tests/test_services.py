@@ -255,9 +255,14 @@ def test_volunteers_check_in_only_at_their_event():
 
 
 def test_ticket_codes_are_unguessable():
-    codes = {RegistrationFactory().code for _ in range(20)}
-    assert len(codes) == 20
-    assert all(len(code) >= 20 for code in codes)
+    from events.models import new_ticket_code
+
+    codes = [new_ticket_code() for _ in range(500)]
+    assert len(set(codes)) == 500
+    assert all(len(code) >= 22 for code in codes)
+    # Random, not counted: no shared prefix, and the characters spread over the alphabet.
+    assert len({code[:4] for code in codes}) > 450
+    assert len(set("".join(codes))) > 60
 
 
 def test_the_agenda_is_replaced_by_officials_only():
@@ -297,3 +302,72 @@ def test_the_agenda_is_replaced_by_officials_only():
     with pytest.raises(PermissionDeniedError):
         services.event_agenda_set(event=event, user=UserFactory(), speakers=[], sessions=[])
     assert event.speakers.count() == 2
+
+
+def test_saving_an_event_unchanged_notifies_nobody_and_keeps_its_reminders(settings):
+    settings.EVENT_REMINDER_OFFSETS = [1440]
+    now = timezone.now()
+    event = EventFactory(
+        starts_at=now + timedelta(hours=5, seconds=17), ends_at=now + timedelta(hours=8)
+    )
+    official = official_of(event.district)
+    registration = RegistrationFactory(event=event)
+    services.event_update(
+        event=event, user=official, data={"venue": "Hall B"}
+    )  # times to the minute
+    assert services.reminders_send(now=now) == 1
+    event.refresh_from_db()
+    same = {"starts_at": event.starts_at, "ends_at": event.ends_at, "venue": "Hall C"}
+    services.event_update(event=event, user=official, data=same)
+    assert not Notification.objects.filter(template="event_rescheduled").exists()
+    assert services.reminders_send(now=now) == 0
+    assert (
+        Notification.objects.filter(recipient=registration.user, template="event_reminder").count()
+        == 1
+    )
+
+
+def test_dates_outside_sensible_years_are_refused_with_the_field():
+    event = EventFactory()
+    official = official_of(event.district)
+    with pytest.raises(ApplicationError) as error:
+        services.event_update(
+            event=event,
+            user=official,
+            data={"starts_at": event.starts_at.replace(year=2001) - timedelta(days=400 * 365)},
+        )
+    assert error.value.field == "starts_at"
+
+
+def test_no_cancelling_or_promoting_once_the_event_has_started():
+    now = timezone.now()
+    event = EventFactory(
+        capacity=1,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+        registration_opens_at=now - timedelta(days=2),
+        registration_closes_at=now - timedelta(hours=2),
+    )
+    seated = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status="waitlisted", waitlist_position=1)
+    with pytest.raises(ConflictError):
+        services.registration_cancel(registration=seated, user=seated.user)
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    assert not Notification.objects.filter(template="event_promoted").exists()
+
+
+def test_no_check_in_at_a_cancelled_event():
+    registration = RegistrationFactory()
+    official = official_of(registration.event.district)
+    services.event_cancel(event=registration.event, user=official)
+    with pytest.raises(ConflictError):
+        services.checkin(event=registration.event, code=registration.code, user=official)
+
+
+def test_staff_admins_manage_every_district():
+    event = EventFactory(status="draft")
+    admin = UserFactory(is_staff=True)
+    services.event_publish(event=event, user=admin)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED

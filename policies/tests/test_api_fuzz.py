@@ -5,8 +5,6 @@ here, since it knows no policy's id.)"""
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -42,18 +40,8 @@ OPERATIONS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def keep_the_test_connection(settings):
-    """Like Django's test client: the test's transaction outlives each WSGI request."""
-    settings.RATE_LIMITS_ENABLED = False
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 @pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_requests")
 @pytest.mark.parametrize("label", OPERATIONS)
 @pytest.mark.parametrize("as_official", [False, True], ids=["returnee", "official"])
 def test_the_policies_endpoints_on_a_real_policy(

@@ -1,40 +1,15 @@
 """The policy flow in headless Chromium (Debian's package): search, open a policy, read the
 eligibility panel, follow it."""
 
-import shutil
-
 import pytest
 
 from core.models import DistrictGrant
 from core.tests.factories import DEFAULT_PASSWORD, DistrictFactory, SectorFactory, UserFactory
+from tests.support.browser import sign_in
 
 from .conftest import make_profile, published_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(locale="en-US")
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
@@ -71,14 +46,6 @@ def policies_and_returnee(db):
         sectors=[chips],
     )
     return grant, returnee
-
-
-def sign_in(page, live_server, email, password):
-    page.goto(live_server.url + "/signin/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_search_open_check_eligibility_and_follow(policies_and_returnee, page, live_server):

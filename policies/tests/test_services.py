@@ -134,6 +134,10 @@ def test_publishing_needs_both_titles(official):
     with pytest.raises(ApplicationError) as caught:
         services.policy_publish(policy=policy, user=official)
     assert caught.value.field == "title_zh"
+    services.policy_update(policy=policy, user=official, data={"title_zh": "浦东人才资助"})
+    services.policy_publish(policy=policy, user=official)
+    with pytest.raises(ApplicationError):  # a published policy keeps both titles
+        services.policy_update(policy=policy, user=official, data={"title_en": " "})
 
 
 # Versions --------------------------------------------------------------------------------

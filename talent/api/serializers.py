@@ -1,4 +1,3 @@
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from rest_framework import serializers
@@ -14,6 +13,7 @@ from ..choices import (
     SpokenLanguage,
 )
 from ..models import AdvisorProfile, Consultation, ReturneeProfile
+from ..privacy import PUBLIC_SECTIONS
 
 YEAR = {"required": False, "allow_null": True, "min_value": 1900, "max_value": 2100}
 
@@ -105,20 +105,6 @@ class ProfileSerializer(serializers.Serializer):
         if "user" in data:
             data["full_name"] = data.pop("user")["full_name"]
         return data
-
-
-PUBLIC_SECTIONS = {
-    "show_headline": ["headline", "bio"],
-    "show_education": ["education"],
-    "show_work": ["work"],
-    "show_sectors": ["sectors"],
-    "show_skills": ["skills"],
-    "show_districts": ["residence_district", "work_district"],
-    "show_languages": ["languages"],
-    "show_seeking": ["seeking"],
-    "show_returned_on": ["returned_on"],
-    "show_birth_year": ["birth_year"],
-}
 
 
 class PublicProfileSerializer(serializers.ModelSerializer):
@@ -261,11 +247,6 @@ class AcceptSerializer(serializers.Serializer):
         help_text=_("When the consultation takes place (ISO 8601, e.g. 2026-12-03T14:00:00+08:00).")
     )
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-    def validate_scheduled_at(self, value):
-        if value.year > timezone.now().year + 5:
-            raise serializers.ValidationError(_("Choose a time within the next five years."))
-        return value
 
 
 class DeclineSerializer(serializers.Serializer):

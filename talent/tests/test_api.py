@@ -182,10 +182,11 @@ def test_directory_list_queries_do_not_grow_with_the_page(
 def test_advisors_show_their_capacity_left(api_client, django_assert_max_num_queries):
     advisor = AdvisorFactory(monthly_capacity=2, expertise=["ip"], languages=["de"])
     AdvisorFactory.create_batch(5)
+    _start, month_end = services.month_bounds(timezone.now())
     services.consultation_accept(
         consultation=ConsultationFactory(advisor=advisor),
         user=advisor.user,
-        scheduled_at=timezone.now() + timedelta(minutes=5),
+        scheduled_at=min(timezone.now() + timedelta(minutes=5), month_end - timedelta(seconds=1)),
     )
     with django_assert_max_num_queries(6):
         body = api_client.get("/api/v1/advisors/?page_size=50").json()
@@ -274,3 +275,30 @@ def test_consultation_requests_are_throttled(user_client, settings):
         for _ in range(3)
     ]
     assert codes == [201, 201, 429]
+
+
+def test_company_details_are_saved(user_client, reference):
+    response = user_client.patch(
+        PROFILE,
+        {"company_name": "ChipCo", "company_district": "pudong", "company_role": "founder"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = user_client.get(PROFILE).json()
+    assert (body["company_name"], body["company_district"], body["company_role"]) == (
+        "ChipCo",
+        "pudong",
+        "founder",
+    )
+    assert user_client.patch(PROFILE, {"company_role": "boss"}, format="json").status_code == 400
+
+
+def test_accepting_more_than_a_year_ahead_is_a_400(api_client):
+    consultation = ConsultationFactory()
+    api_client.force_authenticate(consultation.advisor.user)
+    far = (timezone.now() + timedelta(days=800)).isoformat()
+    response = api_client.post(
+        f"/api/v1/consultations/{consultation.pk}/accept/", {"scheduled_at": far}
+    )
+    assert response.status_code == 400
+    assert "scheduled_at" in response.json()["errors"]

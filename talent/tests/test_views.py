@@ -161,3 +161,16 @@ def test_admin_pages_for_talent_open(client):
         "/admin/talent/employer/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_far_future_accept_on_the_page_is_a_message_not_a_500(client):
+    consultation = ConsultationFactory()
+    client.force_login(consultation.advisor.user)
+    response = client.post(
+        reverse("talent:consultation_action", args=[consultation.pk, "accept"]),
+        {"accept-scheduled_at": "9999-12-15T10:00"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "requested"
