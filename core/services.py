@@ -36,17 +36,20 @@ def user_signup(*, email: str, password: str, full_name: str, language: str = ""
     email = normalize_email(email)
     full_name = (full_name or "").strip()
     if not full_name:
-        raise ApplicationError(_("Please enter your full name."), code="full_name")
+        raise ApplicationError(
+            _("Please enter your full name."), code="full_name", field="full_name"
+        )
     if User.objects.filter(email=email).exists():
         raise ApplicationError(
             _("An account with this e-mail address already exists. Sign in instead."),
             code="email_taken",
+            field="email",
         )
     candidate = User(email=email, full_name=full_name)
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages), code="password") from exc
+        raise ApplicationError(" ".join(exc.messages), code="password", field="password") from exc
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -59,6 +62,7 @@ def user_signup(*, email: str, password: str, full_name: str, language: str = ""
         raise ApplicationError(
             _("An account with this e-mail address already exists. Sign in instead."),
             code="email_taken",
+            field="email",
         ) from exc
     notification_create(
         recipient=user,

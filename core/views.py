@@ -67,8 +67,7 @@ def signup(request):
                 language=request.LANGUAGE_CODE,
             )
         except ApplicationError as exc:
-            field = {"email_taken": "email", "password": "password"}.get(exc.code)
-            form.add_error(field, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))

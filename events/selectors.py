@@ -23,7 +23,7 @@ def event_list(*, user: User | None = None) -> QuerySet[Event]:
     """Events a person may see: public ones, and the drafts of districts they manage."""
     visible = Q(status__in=PUBLIC_STATUSES)
     if user is not None and user.is_authenticated:
-        if user.is_staff:
+        if user.is_admin:
             visible = Q()
         else:
             visible |= Q(district__in=user.districts.all())
@@ -51,10 +51,17 @@ def managed_events(*, user: User) -> QuerySet[Event]:
     """Every event (drafts too) of the districts the user is an official of."""
     events = (
         Event.objects.all()
-        if user.is_superuser
+        if user.is_admin
         else Event.objects.filter(district__in=user.districts.all())
     )
-    return _with_counts(events.select_related("district").order_by("-starts_at", "-id"))
+    return _with_counts(events.select_related("district").order_by("-starts_at", "-id")).annotate(
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        ),
+        attended_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)
+        ),
+    )
 
 
 def registration_list(*, event: Event) -> QuerySet[Registration]:

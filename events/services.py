@@ -57,7 +57,7 @@ EVENT_FIELDS = [
 def can_manage_district(user: User, district_id: int) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_staff or user.district_grants.filter(district_id=district_id).exists()
+    return user.is_admin or user.district_grants.filter(district_id=district_id).exists()
 
 
 def can_manage(user: User, event: Event) -> bool:
@@ -298,7 +298,7 @@ def event_agenda_set(
         unknown = [name for name in entry.get("speaker_names", []) if name not in by_name]
         if unknown:
             raise ApplicationError(
-                _("“%(name)s” is not among the event's speakers.") % {"name": unknown[0]},
+                _("Add %(names)s to the speakers first.") % {"names": ", ".join(unknown)},
                 code="speaker",
             )
         session = AgendaSession.objects.create(
@@ -309,6 +309,25 @@ def event_agenda_set(
             title_en=entry["title_en"],
         )
         session.speakers.set([by_name[name] for name in entry.get("speaker_names", [])])
+
+
+@transaction.atomic
+def event_save(
+    *,
+    user: User,
+    event: Event | None,
+    data: dict,
+    speakers: list[dict],
+    sessions: list[dict],
+) -> Event:
+    """Create (with `data["district"]`) or change an event together with its agenda."""
+    if event is None:
+        data = dict(data)
+        event = event_create(user=user, district=data.pop("district"), data=data)
+    else:
+        event = event_update(event=event, user=user, data=data)
+    event_agenda_set(event=event, user=user, speakers=speakers, sessions=sessions)
+    return event
 
 
 def events_complete_finished(*, now: datetime | None = None) -> int:

@@ -10,8 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -74,7 +72,7 @@ def _next_url(request, default: str) -> str:
 
 
 def _managed_districts(user):
-    return District.objects.all() if user.is_superuser else user.districts.all()
+    return District.objects.all() if user.is_admin else user.districts.all()
 
 
 def _form_messages(request, form) -> None:
@@ -98,7 +96,7 @@ def event_list(request):
             "filter": filterset,
             "page": _page(request, queryset),
             "is_official": request.user.is_authenticated
-            and (request.user.is_superuser or request.user.is_official),
+            and (request.user.is_admin or request.user.is_official),
         },
     )
 
@@ -241,16 +239,9 @@ def ticket(request, pk: int):
 
 @login_required
 def manage(request):
-    if not (request.user.is_superuser or request.user.is_official):
+    if not (request.user.is_admin or request.user.is_official):
         return _forbidden(request, _("Only district officials manage events."))
-    events = selectors.managed_events(user=request.user).annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        attended_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)
-        ),
-    )
+    events = selectors.managed_events(user=request.user)
     return render(request, "events/manage.html", {"page": _page(request, events)})
 
 
@@ -268,22 +259,13 @@ def _agenda_formsets(request, event: Event | None):
 
 
 def _agenda_entries(speaker_formset, session_formset):
-    """The kept speakers and sessions, or None after marking a session that names a speaker
-    who is not in the list."""
+    """The kept speakers and sessions of the formsets, as the service takes them."""
     speakers = [form.cleaned_data for form in forms.kept_forms(speaker_formset)]
-    names = {entry["name"].strip() for entry in speakers}
-    sessions, valid = [], True
-    for form in forms.kept_forms(session_formset):
-        speaker_names = form.speaker_names()
-        unknown = [name for name in speaker_names if name not in names]
-        if unknown:
-            form.add_error(
-                "speakers",
-                _("Add %(names)s to the speakers first.") % {"names": ", ".join(unknown)},
-            )
-            valid = False
-        sessions.append({**form.cleaned_data, "speaker_names": speaker_names})
-    return (speakers, sessions) if valid else None
+    sessions = [
+        {**form.cleaned_data, "speaker_names": form.speaker_names()}
+        for form in forms.kept_forms(session_formset)
+    ]
+    return speakers, sessions
 
 
 def _event_form_page(request, event: Event | None):
@@ -296,33 +278,27 @@ def _event_form_page(request, event: Event | None):
         form = forms.EventForm(initial=initial, districts=districts)
     speakers, sessions = _agenda_formsets(request, event)
     if request.method == "POST" and all(f.is_valid() for f in (form, speakers, sessions)):
-        agenda = _agenda_entries(speakers, sessions)
-        if agenda is not None:
-            data = form.service_data()
-            try:
-                with transaction.atomic():
-                    if event is None:
-                        district = data.pop("district")
-                        saved = services.event_create(
-                            user=request.user, district=district, data=data
-                        )
-                    else:
-                        saved = services.event_update(event=event, user=request.user, data=data)
-                    services.event_agenda_set(
-                        event=saved, user=request.user, speakers=agenda[0], sessions=agenda[1]
-                    )
-            except PermissionDeniedError as exc:
-                return _forbidden(request, exc.message)
-            except ApplicationError as exc:
-                _form_error(form, exc)
+        agenda_speakers, agenda_sessions = _agenda_entries(speakers, sessions)
+        try:
+            saved = services.event_save(
+                user=request.user,
+                event=event,
+                data=form.service_data(),
+                speakers=agenda_speakers,
+                sessions=agenda_sessions,
+            )
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            if event is None:
+                messages.success(
+                    request, _("The event is saved as a draft. Publish it when it is ready.")
+                )
             else:
-                if event is None:
-                    messages.success(
-                        request, _("The event is saved as a draft. Publish it when it is ready.")
-                    )
-                else:
-                    messages.success(request, _("The event is saved."))
-                return redirect(saved)
+                messages.success(request, _("The event is saved."))
+            return redirect(saved)
     return render(
         request,
         "events/event_form.html",

@@ -77,7 +77,7 @@ class PolicyForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["district"]
-        if user.is_staff or user.is_superuser:
+        if user.is_admin:
             field.required = False
             field.empty_label = str(_("Shanghai (municipal)"))
             field.help_text = _("Leave as municipal for a city-wide policy.")

@@ -62,7 +62,7 @@ def latest_version_number(policy: Policy) -> int:
 
 
 def _is_admin(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))
+    return getattr(user, "is_admin", False)  # anonymous users have no such attribute
 
 
 def visible_q(user) -> Q | None:

@@ -102,7 +102,7 @@ EXPIRY_NOTICE_DAYS = 30
 
 
 def is_admin(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))
+    return getattr(user, "is_admin", False)  # anonymous users have no such attribute
 
 
 def official_district_ids(user) -> set[int]:

@@ -53,7 +53,7 @@ def can_verify(*, user: User, startup: Startup) -> bool:
     """Officials of the startup's district, and admins, may verify it."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_staff or user.districts.filter(pk=startup.district_id).exists()
+    return user.is_admin or user.districts.filter(pk=startup.district_id).exists()
 
 
 def _require_founder(*, user: User, startup: Startup) -> None:

@@ -371,3 +371,41 @@ def test_staff_admins_manage_every_district():
     services.event_publish(event=event, user=admin)
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
+
+
+def test_an_event_and_its_agenda_are_saved_together_or_not_at_all():
+    district = DistrictFactory()
+    official = official_of(district)
+    start = timezone.now() + timedelta(days=9)
+    data = {
+        "district": district,
+        "kind": "workshop",
+        "title_zh": "工作坊",
+        "title_en": "Workshop",
+        "venue": "Hall",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "capacity": 20,
+        "registration_opens_at": timezone.now(),
+        "registration_closes_at": start - timedelta(hours=1),
+    }
+    bad_session = {
+        "starts_at": start,
+        "title_zh": "x",
+        "title_en": "x",
+        "speaker_names": ["Nobody"],
+    }
+    with pytest.raises(ApplicationError):
+        services.event_save(
+            user=official, event=None, data=data, speakers=[], sessions=[bad_session]
+        )
+    assert not district.events.exists()
+    event = services.event_save(
+        user=official,
+        event=None,
+        data=data,
+        speakers=[{"name": "Gu Bing"}],
+        sessions=[{**bad_session, "speaker_names": ["Gu Bing"]}],
+    )
+    assert event.status == EventStatus.DRAFT
+    assert event.sessions.get().speakers.get().name == "Gu Bing"
