@@ -3,11 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal
+# `make run` serves the demo from this PostgreSQL database, made if missing.
+RUN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_demo
+# Tests empty this Redis database: runs side by side need one each.
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
-	CACHE_URL=redis://127.0.0.1:6379/14 CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
+	CACHE_URL=$(TEST_CACHE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
 	RATE_LIMITS_ENABLED=true DEBUG=true
 
-.PHONY: install run test lint format messages
+# The matching benchmark's own database: made and migrated if missing, synthetic data made
+# in it on the first run (see benchmarks/README.md).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_bench
+BENCH_ARGS ?=
+
+.PHONY: install run test lint format messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +28,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 run: install
-	scripts/services.sh redis
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	scripts/services.sh
+	psql "$(RUN_DATABASE_URL)" -qAtc "select 1" >/dev/null 2>&1 || \
+		createdb --maintenance-db="$(dir $(RUN_DATABASE_URL))postgres" "$(notdir $(RUN_DATABASE_URL))"
+	DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 with a Celery worker and beat; Ctrl-C stops all."
-	$(BIN)/honcho start -f Procfile.dev
+	DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/honcho start -f Procfile.dev
 
 test: install
 	scripts/services.sh
@@ -34,6 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -r . -c pyproject.toml -q --severity-level medium
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -42,3 +54,10 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+
+bench: install
+	scripts/services.sh
+	psql "$(BENCH_DATABASE_URL)" -qAtc "select 1" >/dev/null 2>&1 || \
+		createdb --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres" "$(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/benchmark_matching.py $(BENCH_ARGS)

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from . import delivery
+from . import delivery, privacy
 from .models import (
     District,
     DistrictGrant,
@@ -30,13 +32,14 @@ class NotificationPreferenceInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "language", "district_grants__district"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login", "erased_at"]
     inlines = [DistrictGrantInline, NotificationPreferenceInline]
+    actions = ["erase_accounts"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal information"), {"fields": ("full_name", "language")}),
@@ -44,7 +47,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "erased_at")}),
     )
     add_fieldsets = (
         (
@@ -55,6 +58,24 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.action(description=_("Erase the selected accounts and their personal data"))
+    def erase_accounts(self, request, queryset):
+        """For a deletion request received outside the portal (PIPL art. 47)."""
+        erased = sum(privacy.erase_user(user) for user in queryset.exclude(pk=request.user.pk))
+        self.message_user(
+            request,
+            ngettext("%(count)d account erased.", "%(count)d accounts erased.", erased)
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version's page links to "../password/" (the password form), which lands
+        # here as a version id: not found, rather than an error.
+        if not version_id.isdigit():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
@@ -98,7 +119,7 @@ class OrganisationAdmin(BilingualAdmin):
 
 
 @admin.register(DistrictGrant)
-class DistrictGrantAdmin(admin.ModelAdmin):
+class DistrictGrantAdmin(SimpleHistoryAdmin):
     list_display = ["user", "district", "granted_by", "granted_at"]
     list_filter = ["district"]
     search_fields = ["user__email", "user__full_name"]

@@ -32,7 +32,7 @@ class SignupForm(forms.Form):
         max_length=128,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters; not a common password and not only digits."),
+        help_text=_("At least 12 characters; not a common password and not only digits."),
     )
     password_again = forms.CharField(
         label=_("Password again"),
@@ -59,3 +59,16 @@ class NotificationPreferencesForm(forms.Form):
                 choices=Frequency.choices,
                 initial=current.get(kind, Frequency.INSTANT),
             )
+
+
+class AccountEraseForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data are erased for good."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

@@ -1,4 +1,8 @@
+from django.conf import settings
 from django.utils import translation
+
+from .api.exceptions import request_too_large
+from .security import log_refusal
 
 
 class UserLanguageMiddleware:
@@ -13,3 +17,48 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request body larger than allowed before reading it: a 413, in JSON for the
+    API. Form and JSON bodies may be DATA_UPLOAD_MAX_MEMORY_SIZE bytes, uploads (multipart)
+    MAX_UPLOAD_SIZE. Django counts the bytes it reads, too, when no length is declared."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = settings.MAX_UPLOAD_SIZE if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return request_too_large(request, limit)
+        return self.get_response(request)
+
+
+class SecurityLogMiddleware:
+    """Writes each permission denial (403) and refused credential (401) to the security log,
+    whichever view, middleware or the API gave it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        log_refusal(request, response)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends the PERMISSIONS_POLICY header: browser features the portal does not use are off."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,7 +1,9 @@
 """Writes of the base app: accounts, official grants, notifications and their preferences."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from .models import (
     User,
     normalize_email,
 )
+from .privacy import ERASED_DOMAIN
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,12 @@ def supported_language(language: str | None) -> str:
 def user_signup(*, email: str, password: str, full_name: str, language: str = "") -> User:
     """Create a returnee account and write its welcome notification."""
     email = normalize_email(email)
+    if email.endswith(f"@{ERASED_DOMAIN}"):  # the addresses erased accounts are given
+        raise ApplicationError(
+            _("Please use an e-mail address you can receive mail at."),
+            code="email",
+            field="email",
+        )
     full_name = (full_name or "").strip()
     if not full_name:
         raise ApplicationError(
@@ -79,10 +88,22 @@ def user_language_set(*, user: User, language: str) -> None:
     user.save(update_fields=["language"])
 
 
+def api_token_expired(token: Token) -> bool:
+    return token.created < timezone.now() - timedelta(days=settings.API_TOKEN_DAYS)
+
+
 def api_token_issue(*, user: User) -> Token:
-    """The user's API token, made on first use."""
+    """The user's API token, made on first use and made anew once it has expired."""
     token, _created = Token.objects.get_or_create(user=user)
+    if api_token_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
     return token
+
+
+def api_token_revoke(*, user: User) -> None:
+    """Sign out of the API: the user's token stops working."""
+    Token.objects.filter(user=user).delete()
 
 
 def api_token_for_credentials(*, request, email: str, password: str) -> Token:

@@ -18,4 +18,7 @@ urlpatterns = [
         name="notification_preferences",
     ),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
+    path("privacy/<slug:version>/", views.privacy_notice, name="privacy_notice_version"),
+    path("me/data/", views.my_data, name="my_data"),
 ]

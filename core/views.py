@@ -1,23 +1,26 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .api.throttling import SigninThrottle, SignupThrottle
 from .choices import NotificationKind
 from .delivery import unsubscribe_token_read
 from .exceptions import ApplicationError
-from .forms import NotificationPreferencesForm, SigninForm, SignupForm
+from .forms import AccountEraseForm, NotificationPreferencesForm, SigninForm, SignupForm
 from .models import User
 
 
@@ -148,3 +151,46 @@ def unsubscribe(request, token: str):
         )
         return render(request, "core/unsubscribe.html", {"done": True})
     return render(request, "core/unsubscribe.html", {"token": token})
+
+
+# Privacy ---------------------------------------------------------------------------------
+
+
+def privacy_notice(request, version: str | None = None):
+    """The privacy notice: the current version, or an earlier one a consent was given to."""
+    version = version or settings.PRIVACY_NOTICE_VERSION
+    name = f"core/privacy/notice_{version}.html"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        raise Http404 from None
+    context = {
+        "version": version,
+        "is_current": version == settings.PRIVACY_NOTICE_VERSION,
+        "current_version": settings.PRIVACY_NOTICE_VERSION,
+        "retention_days": settings.ATTENDEE_RETENTION_DAYS,
+    }
+    return render(request, name, context)
+
+
+@login_required
+def my_data(request):
+    """Your data: each app's part (consents), a copy of everything, and erasing the account."""
+    form = AccountEraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.account_erase(
+                request=request, user=request.user, password=form.cleaned_data["password"]
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and personal data have been erased."))
+            return redirect("core:home")
+    sections = [
+        {"template": section.page_template, "data": section.page_context(request.user)}
+        for section in privacy.sections()
+        if section.page_template and section.page_context
+    ]
+    return render(request, "core/my_data.html", {"form": form, "sections": sections})

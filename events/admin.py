@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import ApplicationError
 
@@ -52,7 +53,7 @@ class VolunteerInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     list_display = ["title_en", "kind", "district", "starts_at", "capacity", "status"]
     list_filter = ["status", "kind", "district", "sectors", "language"]
     search_fields = ["title_zh", "title_en", "venue", "summary_zh", "summary_en"]
@@ -120,8 +121,8 @@ class EventAdmin(admin.ModelAdmin):
             writer.writerow(
                 [
                     row.event.title_en,
-                    _safe_cell(row.user.full_name),
-                    row.user.email,
+                    _safe_cell(row.attendee_name),
+                    row.attendee_email,
                     row.status,
                     row.waitlist_position or "",
                     row.created_at.isoformat(),
@@ -132,7 +133,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SimpleHistoryAdmin):
     list_display = ["user", "event", "status", "waitlist_position", "created_at", "checked_in_at"]
     list_filter = ["status", "event__district"]
     search_fields = ["user__email", "user__full_name", "event__title_en", "event__title_zh", "code"]

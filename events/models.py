@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.i18n import localized
 from core.models import District, Organisation, Sector
@@ -68,6 +69,8 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["starts_at", "id"]
         verbose_name = _("event")
@@ -114,6 +117,8 @@ class Speaker(models.Model):
     bio = models.TextField(_("biography"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("speaker")
@@ -136,6 +141,8 @@ class AgendaSession(models.Model):
     speakers = models.ManyToManyField(
         Speaker, blank=True, related_name="sessions", verbose_name=_("speakers")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -160,8 +167,11 @@ class Registration(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="registrations",
         verbose_name=_("user"),
+        help_text=_("Empty once the attendee's details are anonymised."),
     )
     status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
     waitlist_position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
@@ -178,6 +188,17 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the attendee's details were removed (after the retention period, or when "
+            "they erased their account); the registration still counts."
+        ),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -198,10 +219,18 @@ class Registration(models.Model):
         indexes = [models.Index(fields=["event", "status"], name="events_reg_event_status_idx")]
 
     def __str__(self):
-        return f"{self.user} — {self.event}"
+        return f"{self.user or _('(anonymised)')} — {self.event}"
 
     def get_absolute_url(self):
         return reverse("events:ticket", args=[self.pk])
+
+    @property
+    def attendee_name(self) -> str:
+        return self.user.full_name if self.user is not None else str(_("(anonymised)"))
+
+    @property
+    def attendee_email(self) -> str:
+        return self.user.email if self.user is not None else ""
 
     @property
     def shows_code(self) -> bool:
@@ -233,6 +262,8 @@ class CheckinVolunteer(models.Model):
         verbose_name=_("granted by"),
     )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("check-in volunteer")

@@ -65,8 +65,14 @@ def can_manage(user: User, event: Event) -> bool:
 
 
 def can_check_in(user: User, event: Event) -> bool:
-    return can_manage(user, event) or (
-        user.is_authenticated and CheckinVolunteer.objects.filter(event=event, user=user).exists()
+    """Officials of the district always; volunteers only once the event is public, so a
+    volunteer never sees a draft's title or attendees."""
+    if can_manage(user, event):
+        return True
+    return (
+        user.is_authenticated
+        and event.status in (EventStatus.PUBLISHED, EventStatus.COMPLETED)
+        and CheckinVolunteer.objects.filter(event=event, user=user).exists()
     )
 
 
@@ -83,6 +89,8 @@ def _local(moment: datetime) -> str:
 
 
 def _notify(registration: Registration, *, kind: str, template: str, **extra) -> None:
+    if registration.user is None:  # anonymised: nobody to tell
+        return
     event = registration.event
     language = registration.user.language
     with translation.override(language):
@@ -441,15 +449,15 @@ def _promote(event: Event, *, seats: int) -> list[Registration]:
 
 
 def _renumber_waitlist(event: Event) -> None:
-    """Positions stay 1, 2, 3, ... in the order people joined the waitlist."""
-    waiting = list(
-        event.registrations.filter(status=RegistrationStatus.WAITLISTED)
-        .order_by("waitlist_position", "id")
-        .values_list("pk", "waitlist_position")
+    """Positions stay 1, 2, 3, ... in the order people joined the waitlist (each move saved
+    row by row, so that the registrations' history shows it)."""
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+        "waitlist_position", "id"
     )
-    for number, (pk, position) in enumerate(waiting, start=1):
-        if position != number:
-            Registration.objects.filter(pk=pk).update(waitlist_position=number)
+    for number, registration in enumerate(waiting, start=1):
+        if registration.waitlist_position != number:
+            registration.waitlist_position = number
+            registration.save(update_fields=["waitlist_position"])
 
 
 @transaction.atomic
@@ -495,7 +503,7 @@ def checkin(*, event: Event, code: str, user: User) -> Registration:
             code="status",
         )
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(event=event, code=(code or "").strip())
         .first()
@@ -505,7 +513,7 @@ def checkin(*, event: Event, code: str, user: User) -> Registration:
     if registration.status == RegistrationStatus.ATTENDED:
         raise ConflictError(
             _("%(name)s was already checked in at %(time)s.")
-            % {"name": registration.user.full_name, "time": _local(registration.checked_in_at)},
+            % {"name": registration.attendee_name, "time": _local(registration.checked_in_at)},
             code="already_checked_in",
             extra={"checked_in_at": registration.checked_in_at.isoformat()},
         )
@@ -621,3 +629,32 @@ def reminders_send(*, now: datetime | None = None) -> int:
 def calendar_feed_for(*, user: User) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed
+
+
+# Personal data --------------------------------------------------------------------------
+
+ANONYMISE_BATCH = 1000
+
+
+def registrations_anonymise(registrations) -> int:
+    """Detach registrations from their attendees (and who checked them in), in their rows and
+    their history; status, times and ticket counts stay, so the events' figures do not
+    change. Works through the rows in batches, each in its own transaction."""
+    count = 0
+    ids = list(registrations.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
+    history = Registration.history.model
+    for start in range(0, len(ids), ANONYMISE_BATCH):
+        batch = ids[start : start + ANONYMISE_BATCH]
+        with transaction.atomic():
+            count += Registration.objects.filter(pk__in=batch).update(
+                user=None, checked_in_by=None, anonymised_at=timezone.now()
+            )
+            history.objects.filter(id__in=batch).update(user=None, checked_in_by=None)
+    return count
+
+
+def attendees_anonymise_past(*, now: datetime | None = None) -> int:
+    """Anonymise the attendees of events that ended more than ATTENDEE_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ATTENDEE_RETENTION_DAYS)
+    return registrations_anonymise(Registration.objects.filter(event__ends_at__lt=cutoff))

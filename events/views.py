@@ -435,7 +435,7 @@ def checkin(request, pk: int):
         else:
             result = {
                 "ok": True,
-                "message": _("%(name)s checked in.") % {"name": registration.user.full_name},
+                "message": _("%(name)s checked in.") % {"name": registration.attendee_name},
             }
         form = forms.CheckinForm()  # an empty box for the next ticket
     attendees = list(

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import ApplicationError
 
@@ -85,9 +87,19 @@ class PolicyVersionInline(admin.TabularInline):
         return "; ".join(describe_changes(version.changes)) or "—"
 
 
+class PolicyExportForm(SelectableFieldsExportForm):
+    """The export form; its "select all" box is wired by a static script, as the
+    Content-Security-Policy blocks the inline handler of the library's template."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin_export.js"])
+
+
 @admin.register(Policy)
-class PolicyAdmin(ImportExportModelAdmin):
+class PolicyAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [PolicyResource]
+    export_form_class = PolicyExportForm
     list_display = [
         "__str__",
         "district",

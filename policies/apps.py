@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policies")
+
+    def ready(self):
+        from core import privacy as core_privacy
+
+        from . import privacy
+
+        core_privacy.register("policies", export=privacy.export, erase=privacy.erase)

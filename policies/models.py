@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.i18n import localized
 from core.models import District, Sector
@@ -80,6 +81,8 @@ class Policy(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -189,6 +192,8 @@ class Criterion(models.Model):
     note_zh = models.CharField(_("condition (Chinese)"), max_length=500, blank=True)
     note_en = models.CharField(_("condition (English)"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,23 +52,31 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "csp",
     "django_countries",
     "import_export",
+    "simple_history",
     "core",
     "talent",
     "startups",
     "events",
     "policies",
+    "matching",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.SecurityLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,9 +133,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords of at least 12 characters (ASVS 2.1.1), not one of the 20,000 most common.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -155,7 +168,10 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Request bodies: forms and JSON up to 2 MB, uploads (the admin's policy import) up to 10 MB;
+# a larger request is refused with a 413 before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 
 # E-mail: printed to the console unless EMAIL_URL names an SMTP server.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -177,19 +193,49 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts at most SESSION_HOURS (ASVS level 2 asks for re-authentication within 12).
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=12) * 60 * 60
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and images come only from the portal itself: no inline script, style
+# or event handler anywhere (templates keep them in static/), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the portal does not use are off; the camera only for the check-in scanner.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(self), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # Rate limits: every throttle and the sign-in lockout; RATE_LIMITS_ENABLED=false turns all off.
 # NUM_PROXIES: how many trusted proxies stand in front (their X-Forwarded-For is believed).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+# Sign-ups count per IP address, sign-ins per IP address and per account tried (from any
+# address); registrations and consultation requests per user and, at the `_ip` rates, per IP.
 THROTTLE_RATES = {
     "anon": env("THROTTLE_ANON", default="120/min"),
     "user": env("THROTTLE_USER", default="600/min"),
     "signup": env("THROTTLE_SIGNUP", default="10/hour"),
     "signin": env("THROTTLE_SIGNIN", default="20/min"),
+    "signin_account": env("THROTTLE_SIGNIN_ACCOUNT", default="30/hour"),
     "consultation": env("THROTTLE_CONSULTATION", default="20/hour"),
+    "consultation_ip": env("THROTTLE_CONSULTATION_IP", default="60/hour"),
     "registration": env("THROTTLE_REGISTRATION", default="30/min"),
+    "registration_ip": env("THROTTLE_REGISTRATION_IP", default="120/min"),
+    "export": env("THROTTLE_EXPORT", default="10/hour"),
+    "export_ip": env("THROTTLE_EXPORT_IP", default="30/hour"),
 }
 AXES_ENABLED = RATE_LIMITS_ENABLED
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
@@ -224,6 +270,8 @@ REST_FRAMEWORK = {
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 API_MAX_PAGE_SIZE = 100
+# An API token works for this many days; then POST /api/v1/auth/token/ gives a new one.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Returnee Portal API",
@@ -283,11 +331,44 @@ EVENT_REMINDER_OFFSETS = sorted(
 # Notifications: how many rows one delivery run takes.
 NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=100)
 
+# Matching: how many matches of each kind a returnee, opening or startup keeps; the score
+# from which a new match is worth telling its person about; how many one message lists;
+# how many matches one run of the notifier task tells of at most.
+MATCH_TOP_K = {
+    "returnee_opening": env.int("MATCH_TOP_K", default=10),
+    "opening_returnee": env.int("MATCH_CANDIDATES_PER_OPENING", default=20),
+    "returnee_advisor": 3,
+    "startup_advisor": 3,
+    "returnee_policy": 5,
+    "returnee_event": 5,
+}
+MATCH_NOTIFY_THRESHOLD = env.float("MATCH_NOTIFY_THRESHOLD", default=0.7)
+MATCH_NOTIFY_LISTED = env.int("MATCH_NOTIFY_LISTED", default=10)
+MATCH_NOTIFY_PER_RUN = env.int("MATCH_NOTIFY_PER_RUN", default=50_000)
+
+# Privacy (PIPL): the version of the privacy notice that consents are given to (a template
+# core/privacy/notice_<version>.html; add a new one and change this when the text changes),
+# and how many days after an event its attendees' details are anonymised.
+PRIVACY_NOTICE_VERSION = "1"
+ATTENDEE_RETENTION_DAYS = env.int("ATTENDEE_RETENTION_DAYS", default=180)
+
+# Logging: one console handler, whose filter blanks e-mail addresses, tokens, passwords and
+# phone numbers in every line. Django's own loggers (and Celery's, see returnee_portal/celery.py)
+# write through it too. The `security` logger records sign-ins, failures, lockouts and
+# permission denials by user id and IP address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "core.security.RedactFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+        "security": {"level": "INFO"},
+    },
 }

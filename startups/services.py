@@ -13,6 +13,7 @@ from core.exceptions import ApplicationError, ConflictError, NotFoundError, Perm
 from core.i18n import localized
 from core.models import District, IndustrialPark, Sector, User
 from core.services import notification_create
+from core.signals import opening_changed, startup_changed
 from talent.models import AdvisorProfile
 from talent.normalize import clean_name, normalize_key
 from talent.services import consultation_request, skill_get_or_create
@@ -140,6 +141,7 @@ def startup_create(
     _validated(startup)
     _save(startup)
     Founder.objects.create(startup=startup, user=user, role=clean_name(role)[:MAX_ROLE_LENGTH])
+    startup_changed.send(sender=Startup, startup_id=startup.pk)
     return startup
 
 
@@ -174,6 +176,7 @@ def startup_update(*, startup: Startup, user: User, data: dict) -> Startup:
         changed += ["is_verified", "verified_by", "verified_at"]
     _validated(startup)
     _save(startup, update_fields=[*changed, "updated_at"])
+    startup_changed.send(sender=Startup, startup_id=startup.pk)
     return startup
 
 
@@ -268,6 +271,7 @@ def founder_add(*, startup: Startup, user: User, email: str, role: str = "") -> 
         },
         url=startup.get_absolute_url(),
     )
+    startup_changed.send(sender=Startup, startup_id=startup.pk)
     return founder
 
 
@@ -287,6 +291,7 @@ def founder_remove(*, startup: Startup, user: User, founder_id: int) -> None:
             code="last_founder",
         )
     founder.delete()
+    startup_changed.send(sender=Startup, startup_id=startup.pk)
 
 
 # Openings --------------------------------------------------------------------------------
@@ -326,6 +331,7 @@ def opening_create(
     skill_rows = _skills(skills)
     opening.save()
     opening.skills.set(skill_rows)
+    opening_changed.send(sender=Opening, opening_id=opening.pk)
     return opening
 
 
@@ -354,6 +360,8 @@ def opening_update(*, opening: Opening, user: User, data: dict) -> Opening:
         opening.save(update_fields=[*changed, "updated_at"])
     if "skills" in data:
         opening.skills.set(_skills(data["skills"]))
+    if changed or "skills" in data:
+        opening_changed.send(sender=Opening, opening_id=opening.pk)
     return opening
 
 

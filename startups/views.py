@@ -1,6 +1,8 @@
 """Server-rendered pages of the startups directory and openings. Writes go through services;
 a services' PermissionDeniedError is a 403 page, any other ApplicationError a form error."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,13 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError, PermissionDeniedError
+from core.views import too_many_requests
 
 from . import forms, selectors, services
 from .filters import OpeningFilterSet, StartupFilterSet
 from .models import Opening, Startup
 
 PAGE_SIZE = 20
+CONSULTATION_THROTTLE = SimpleNamespace(throttle_scope="consultation")  # the API's limit
 
 
 def _page(request, queryset):
@@ -182,6 +187,9 @@ def consultation_request(request, pk: int):
     if not services.is_founder(user=request.user, startup=startup):
         return _forbidden(request, _("Only the startup's founders can change it."))
     form = forms.StartupConsultationForm(request.POST or None)
+    throttle = ScopedRateThrottle()
+    if request.method == "POST" and not throttle.allow_request(request, CONSULTATION_THROTTLE):
+        return too_many_requests(request, throttle)
     if request.method == "POST" and form.is_valid():
         try:
             link = services.startup_consultation_request(

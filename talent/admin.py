@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     AdvisorProfile,
+    ConsentRecord,
     Consultation,
     Education,
     Employer,
@@ -41,8 +43,32 @@ class ReturneeProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "skills"]
     filter_horizontal = ["sectors"]
     list_select_related = ["user", "work_district"]
-    readonly_fields = ["public_since", "matching_consent_at", "created_at", "updated_at"]
+    # Consents are the person's to give and withdraw (and are recorded when they do).
+    readonly_fields = [
+        "is_public",
+        "public_since",
+        "matching_consent",
+        "matching_consent_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [EducationInline, WorkInline]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Read-only: the proof of what each person agreed to."""
+
+    list_display = ["user", "purpose", "notice_version", "granted_at", "withdrawn_at"]
+    list_filter = ["purpose", "notice_version", "granted_via", "withdrawn_via"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class NormalizedNameAdmin(admin.ModelAdmin):
@@ -73,7 +99,7 @@ class EmployerAdmin(NormalizedNameAdmin):
 
 
 @admin.register(AdvisorProfile)
-class AdvisorProfileAdmin(admin.ModelAdmin):
+class AdvisorProfileAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "user", "organisation", "monthly_capacity", "is_active"]
     list_filter = ["is_active", "districts", "sectors"]
     search_fields = ["user__email", "user__full_name", "title_zh", "title_en"]

@@ -70,3 +70,19 @@ class ConsultationStatus(models.TextChoices):
 class CompanyRole(models.TextChoices):
     EMPLOYEE = "employee", _("Employee")
     FOUNDER = "founder", _("Founder or co-founder")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a returnee may consent to (PIPL art. 14): each is given and withdrawn on its own."""
+
+    DIRECTORY = "directory", _("Listing in the public talent directory")
+    MATCHING = "matching", _("Matching with openings, advisors, policies and events")
+
+
+class ConsentChannel(models.TextChoices):
+    """Where a consent was given or withdrawn."""
+
+    PAGE = "page", _("Profile page")
+    API = "api", _("API")
+    ERASURE = "erasure", _("Account erasure")
+    SYSTEM = "system", _("Data import")

@@ -5,11 +5,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from core.i18n import localized
 from core.models import District, Organisation, Sector
 
-from .choices import CompanyRole, ConsultationMode, ConsultationStatus, DegreeLevel, Expertise
+from .choices import (
+    CompanyRole,
+    ConsentChannel,
+    ConsentPurpose,
+    ConsultationMode,
+    ConsultationStatus,
+    DegreeLevel,
+    Expertise,
+)
 
 
 class NormalizedName(models.Model):
@@ -139,6 +148,49 @@ class ReturneeProfile(models.Model):
         return reverse("talent:returnee_detail", args=[self.pk])
 
 
+class ConsentRecord(models.Model):
+    """Proof of one consent (PIPL art. 14-15): who agreed to which purpose, under which version
+    of the privacy notice, when and where, and when they withdrew it. The profile's flags
+    (`is_public`, `matching_consent`) are the quick filter; these rows are the record. At
+    most one consent per person and purpose is open (not withdrawn) at a time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("user"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    granted_at = models.DateTimeField(_("given at"), default=timezone.now)
+    granted_via = models.CharField(
+        _("given through"), max_length=10, choices=ConsentChannel.choices
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_via = models.CharField(
+        _("withdrawn through"), max_length=10, choices=ConsentChannel.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="talent_one_open_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.purpose} v{self.notice_version}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class Education(models.Model):
     """A period of study abroad."""
 
@@ -225,6 +277,8 @@ class AdvisorProfile(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["user__full_name"]

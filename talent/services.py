@@ -3,6 +3,7 @@
 import calendar
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -11,10 +12,14 @@ from django_countries import countries
 from core.choices import NotificationKind
 from core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import User
+from core.privacy import consent_withdrawn
 from core.services import notification_create
+from core.signals import profile_changed
 
 from .choices import (
     CompanyRole,
+    ConsentChannel,
+    ConsentPurpose,
     ConsultationMode,
     ConsultationStatus,
     DegreeLevel,
@@ -24,6 +29,7 @@ from .choices import (
 )
 from .models import (
     AdvisorProfile,
+    ConsentRecord,
     Consultation,
     Education,
     Employer,
@@ -196,13 +202,81 @@ def _validate_profile(profile: ReturneeProfile, data: dict) -> None:
         )
 
 
+# Consents ---------------------------------------------------------------------------------
+
+# The profile's flag and time of each consent, kept in step with the consent records.
+CONSENT_FLAGS = {
+    ConsentPurpose.DIRECTORY: ("is_public", "public_since"),
+    ConsentPurpose.MATCHING: ("matching_consent", "matching_consent_at"),
+}
+
+
+def _consent_set(profile: ReturneeProfile, *, purpose: str, granted: bool, via: str) -> bool:
+    """Give or withdraw one consent on a locked profile (the caller saves it): the flag
+    changes and a consent record is opened or closed. False when nothing changes."""
+    flag, since = CONSENT_FLAGS[purpose]
+    if getattr(profile, flag) == granted:
+        return False
+    now = timezone.now()
+    setattr(profile, flag, granted)
+    setattr(profile, since, now if granted else None)
+    open_records = ConsentRecord.objects.filter(
+        user_id=profile.user_id, purpose=purpose, withdrawn_at__isnull=True
+    )
+    if granted:
+        if not open_records.exists():
+            ConsentRecord.objects.create(
+                user_id=profile.user_id,
+                purpose=purpose,
+                notice_version=settings.PRIVACY_NOTICE_VERSION,
+                granted_at=now,
+                granted_via=via,
+            )
+    else:
+        open_records.update(withdrawn_at=now, withdrawn_via=via)
+        consent_withdrawn(profile.user, purpose)
+    return True
+
+
 @transaction.atomic
-def profile_update(*, user: User, data: dict) -> ReturneeProfile:
+def consent_grant(*, user: User, purpose: str, via: str) -> ReturneeProfile:
+    """Consent to `purpose` under the current privacy notice; giving it twice changes nothing."""
+    profile = ReturneeProfile.objects.select_for_update().get(
+        pk=profile_get_or_create(user=user).pk
+    )
+    if _consent_set(profile, purpose=purpose, granted=True, via=via):
+        profile.save()
+        if purpose == ConsentPurpose.MATCHING:
+            profile_changed.send(sender=ReturneeProfile, user_id=user.pk)
+    return profile
+
+
+@transaction.atomic
+def consent_withdraw(*, user: User, purpose: str, via: str) -> ReturneeProfile:
+    """Withdraw a consent with effect at once (PIPL art. 15): the profile leaves the
+    directory, or its matches stop being current and no match notification goes out, in
+    this transaction. Withdrawing twice changes nothing."""
+    profile = ReturneeProfile.objects.select_for_update().get(
+        pk=profile_get_or_create(user=user).pk
+    )
+    if _consent_set(profile, purpose=purpose, granted=False, via=via):
+        profile.save()
+        if purpose == ConsentPurpose.MATCHING:
+            profile_changed.send(sender=ReturneeProfile, user_id=user.pk)
+    return profile
+
+
+# Profiles ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict, via: str = ConsentChannel.SYSTEM) -> ReturneeProfile:
     """Change the given parts of a returnee's profile (keys left out stay as they are).
 
     `skills` are names, `education` and `work` lists of dicts with `institution` / `employer`
     names, which are normalised; `sectors` are Sector objects, districts District objects.
-    Opting into the directory or into matching is recorded with its time.
+    Opting into (or out of) the directory or matching is a consent, recorded with the
+    channel `via` (the profile page, the API) and the current privacy notice version.
     """
     profile = ReturneeProfile.objects.select_for_update().get(
         pk=profile_get_or_create(user=user).pk
@@ -227,13 +301,9 @@ def profile_update(*, user: User, data: dict) -> ReturneeProfile:
         profile.languages = _check_choices(data["languages"], SpokenLanguage, field="languages")
     if "seeking" in data:
         profile.seeking = _check_choices(data["seeking"], Seeking, field="seeking")
-    now = timezone.now()
-    if "is_public" in data and data["is_public"] != profile.is_public:
-        profile.is_public = data["is_public"]
-        profile.public_since = now if profile.is_public else None
-    if "matching_consent" in data and data["matching_consent"] != profile.matching_consent:
-        profile.matching_consent = data["matching_consent"]
-        profile.matching_consent_at = now if profile.matching_consent else None
+    for purpose, (flag, _since) in CONSENT_FLAGS.items():
+        if flag in data:
+            _consent_set(profile, purpose=purpose, granted=bool(data[flag]), via=via)
     profile.save()
     if "sectors" in data:
         profile.sectors.set(data["sectors"])
@@ -270,6 +340,7 @@ def profile_update(*, user: User, data: dict) -> ReturneeProfile:
             )
             for entry in data["work"]
         )
+    profile_changed.send(sender=ReturneeProfile, user_id=user.pk)
     return profile
 
 

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -7,13 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError, PermissionDeniedError
+from core.views import too_many_requests
 
 from . import forms, selectors, services
+from .choices import ConsentChannel
 from .filters import AdvisorFilterSet, DirectoryFilterSet
 from .privacy import shown_sections
 
 PAGE_SIZE = 20
+CONSULTATION_THROTTLE = SimpleNamespace(throttle_scope="consultation")  # the API's limit
 
 
 def _page(request, queryset):
@@ -49,7 +55,7 @@ def profile_edit(request):
             data["education"] = forms.formset_entries(education)
             data["work"] = forms.formset_entries(work)
             try:
-                services.profile_update(user=request.user, data=data)
+                services.profile_update(user=request.user, data=data, via=ConsentChannel.PAGE)
             except ApplicationError as exc:
                 _add_service_error(exc, form, {"education": education, "work": work})
             else:
@@ -127,6 +133,9 @@ def advisor_detail(request, pk: int):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        throttle = ScopedRateThrottle()
+        if not throttle.allow_request(request, CONSULTATION_THROTTLE):
+            return too_many_requests(request, throttle)
         if form.is_valid():
             try:
                 consultation = services.consultation_request(

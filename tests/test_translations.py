@@ -46,6 +46,7 @@ def test_no_interface_string_is_missing_from_the_catalogue(tmp_path):
         "startups",
         "events",
         "policies",
+        "matching",
     ):
         source = root / name
         if source.is_dir():

@@ -1,9 +1,16 @@
 """One exception handler for the whole API: every error is JSON with a `detail` a person can
 act on, a machine-readable `code`, and for invalid input the `errors` of each field."""
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import page_not_found as page_not_found_view
 from django.views.defaults import server_error as page_server_error
 from rest_framework import exceptions, status
@@ -35,6 +42,10 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_too_large_body(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request sends too many fields or files."))
     if isinstance(exc, Http404):  # Django's message names the model and is not translated
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
@@ -83,3 +94,33 @@ def not_found(request, exception=None, *args, **kwargs):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
     return page_not_found_view(request, exception, *args, **kwargs)
+
+
+def _too_large_body(limit: int | None = None) -> dict:
+    from django.conf import settings
+
+    limit = limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    megabytes = max(1, round(limit / (1024 * 1024)))
+    return {
+        "detail": _("The request is too large: send at most %(size)d MB.") % {"size": megabytes},
+        "code": "too_large",
+    }
+
+
+def request_too_large(request, limit: int | None = None):
+    """413: JSON for the API, a page for the rest."""
+    body = _too_large_body(limit)
+    if request.path.startswith("/api/"):
+        return JsonResponse(body, status=413)
+    return render(request, "413.html", {"message": body["detail"]}, status=413)
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    """handler400 (Django refused the request before a view saw it): JSON for the API."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("The request is not valid."), "code": "bad_request"}, status=400
+        )
+    return page_bad_request(request, exception, *args, **kwargs)

@@ -38,6 +38,16 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
+class AccountEraseSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True,
+        max_length=128,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        help_text=_("Your current password, to confirm the erasure."),
+    )
+
+
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 

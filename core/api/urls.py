@@ -12,6 +12,7 @@ urlpatterns = [
     path("auth/signup/", views.SignupView.as_view(), name="signup"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/export/", views.MeExportView.as_view(), name="me-export"),
     path(
         "me/notifications/",
         views.NotificationViewSet.as_view({"get": "list"}),

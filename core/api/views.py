@@ -1,10 +1,12 @@
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import selectors, services
+from core import privacy, selectors, services
 from core.filters import (
     DistrictFilterSet,
     IndustrialParkFilterSet,
@@ -14,7 +16,7 @@ from core.filters import (
 from core.models import Notification
 
 from . import serializers
-from .throttling import SigninThrottle, SignupThrottle
+from .throttling import ScopedRateThrottle, SigninThrottle, SignupThrottle
 
 
 class SignupView(APIView):
@@ -38,10 +40,16 @@ class SignupView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange an e-mail address and password for an API token."""
+    """Exchange an e-mail address and password for an API token (POST); revoke yours
+    (DELETE). A token works for API_TOKEN_DAYS days, then a new one must be asked for."""
 
     permission_classes = [permissions.AllowAny]
     throttle_classes = [SigninThrottle]
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
 
     @extend_schema(
         request=serializers.TokenRequestSerializer,
@@ -56,6 +64,11 @@ class TokenView(APIView):
             password=data.validated_data["password"],
         )
         return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        services.api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
@@ -89,13 +102,50 @@ class IndustrialParkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MeView(generics.RetrieveAPIView):
-    """The signed-in user's account and roles."""
+    """The signed-in user's account and roles; DELETE erases the account."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = serializers.UserSerializer
 
     def get_object(self):
         return self.request.user
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description=(
+            "Erase your account and personal data at once (PIPL art. 47). Send your current "
+            'password as the JSON body: `{"password": "..."}`. Registrations for events yet '
+            "to come are cancelled (the waitlist moves up), open consultations are cancelled, "
+            "and your personal data is deleted or anonymised; figures such as seat counts "
+            "stay. Your token stops working. Wrong passwords count towards the sign-in lockout."
+        ),
+    )
+    def delete(self, request):
+        data = serializers.AccountEraseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        privacy.account_erase(
+            request=request._request,  # the lockout counts on Django's request beneath DRF's
+            user=request.user,
+            password=data.validated_data["password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    """A copy of all your personal data as one JSON file (PIPL art. 45)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        response = Response(privacy.export_user(request.user))
+        response["Content-Disposition"] = 'attachment; filename="returnee-portal-my-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -146,8 +146,12 @@ class RegistrationSerializer(serializers.ModelSerializer):
 class RegistrantSerializer(serializers.ModelSerializer):
     """A registrant as the event's officials see them."""
 
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(
+        source="attendee_name", read_only=True, help_text=_("“(anonymised)” once removed.")
+    )
+    email = serializers.EmailField(
+        source="user.email", read_only=True, allow_null=True, help_text=_("Null once removed.")
+    )
 
     class Meta:
         model = Registration
@@ -166,7 +170,7 @@ class RegistrantSerializer(serializers.ModelSerializer):
 class AttendeeSerializer(serializers.ModelSerializer):
     """An attendee as a check-in volunteer sees them: the name and nothing else."""
 
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    full_name = serializers.CharField(source="attendee_name", read_only=True)
 
     class Meta:
         model = Registration

@@ -687,3 +687,16 @@ def test_a_cancelled_event_shows_no_ticket_code_and_no_register_button(client, u
     ticket_page = text(client.get(registration.get_absolute_url()))
     assert "this ticket is no longer valid" in ticket_page
     assert registration.code not in ticket_page
+
+
+def test_a_volunteer_of_a_draft_event_sees_nothing_of_it(client, pudong):
+    draft = EventFactory(district=pudong, status=EventStatus.DRAFT, title_en="Secret draft forum")
+    volunteer = UserFactory()
+    CheckinVolunteer.objects.create(event=draft, user=volunteer)
+    client.force_login(volunteer)
+    response = client.get(reverse("events:checkin", args=[draft.pk]))
+    assert response.status_code == 404
+    assert "Secret draft forum" not in text(response)
+    draft.status = EventStatus.PUBLISHED
+    draft.save(update_fields=["status"])
+    assert client.get(reverse("events:checkin", args=[draft.pk])).status_code == 200

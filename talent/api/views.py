@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from core.api.throttling import ScopedRateThrottle
 from talent import selectors, services
+from talent.choices import ConsentChannel
 from talent.filters import AdvisorFilterSet, DirectoryFilterSet
 from talent.models import Consultation
 
@@ -33,7 +34,9 @@ class MeProfileView(APIView):
     def put(self, request):
         data = serializers.ProfileSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.profile_update(user=request.user, data=data.to_service_data())
+        services.profile_update(
+            user=request.user, data=data.to_service_data(), via=ConsentChannel.API
+        )
         return Response(serializers.ProfileSerializer(self._current(request)).data)
 
     @extend_schema(

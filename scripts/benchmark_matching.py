@@ -1,0 +1,427 @@
+#!/usr/bin/env python
+"""Benchmark of the matching engine on PostgreSQL at Shanghai scale.
+
+    DATABASE_URL=postgres://... .venv/bin/python scripts/benchmark_matching.py \
+        [--generate] [--output benchmarks/matching.json]
+
+Measures, against the synthetic data of `manage.py generate_synthetic` (made first when the
+database has none, or always with --generate):
+
+- the full re-match (`matching.engine.rematch_all()`, with its own per-phase figures) and the
+  advisor assignment (`matching.assignment.assign_advisors()`), in a child process whose
+  peak resident memory is the memory figure;
+- the re-match of one changed profile (`matching.engine.rematch_returnee()`), for a sample
+  of returnees whose skills are changed first: median, 95th percentile and maximum;
+- the same for one opening (`matching.engine.rematch_opening()`), for reference.
+
+Writes the figures, the machine, the data counts and the targets with pass or fail as JSON,
+and prints a summary. `make bench` runs it against its own database.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GIB = 1024**3
+TARGETS = {
+    "full_rematch_seconds": 300.0,
+    "one_profile_ms": 200.0,
+    "peak_memory_gib": 4.0,
+}
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnee_portal.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # DEBUG keeps the text of every query: at this scale that alone would be gigabytes.
+    settings.DEBUG = False
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
+
+
+# The full run, in a child process ---------------------------------------------------------
+
+
+def child_full_run() -> None:
+    """Runs in the child: the full re-match and the assignment; prints one JSON line."""
+    setup_django()
+    from matching import assignment, engine
+
+    started = time.perf_counter()
+    phases = engine.rematch_all(progress=True)
+    rematch_seconds = time.perf_counter() - started
+    rematch_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    started = time.perf_counter()
+    assigned = assignment.assign_advisors()
+    assignment_seconds = time.perf_counter() - started
+    result = {
+        "rematch_seconds": rematch_seconds,
+        "rematch_figures": phases,
+        "rematch_peak_rss_bytes": rematch_rss,
+        "assignment_seconds": assignment_seconds,
+        "assignment_figures": assigned,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+    print(json.dumps(result, default=str))
+
+
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, resident bytes) of every process we can read."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        table[int(entry)] = (int(fields[1]), int(fields[21]) * page)
+    return table
+
+
+def tree_rss(root: int) -> int:
+    """Resident memory of a process and all its descendants (an engine may fork workers)."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _rss) in table.items():
+        children.setdefault(parent, []).append(pid)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += table.get(pid, (0, 0))[1]
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_full_in_child() -> dict:
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--child"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=BASE_DIR,
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"The full run failed (exit code {process.returncode}); see above.")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["sampled_tree_peak_rss_bytes"] = peak
+    result["children_peak_rss_bytes"] = (
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    )
+    return result
+
+
+# Single re-matches, in this process ---------------------------------------------------------
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def summary_ms(samples: list[float], first: float) -> dict:
+    return {
+        "count": len(samples),
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(percentile(samples, 0.95), 1),
+        "max_ms": round(max(samples), 1),
+        "first_call_ms": round(first, 1),
+        "samples_ms": [round(value, 1) for value in samples],
+    }
+
+
+def one_profile(rng: random.Random, count: int) -> dict:
+    """Changes a returnee's skills (one swapped for another, straight in the table, so no
+    queued task runs too) and times `rematch_returnee` alone. The first call, which warms
+    the caches, is reported apart."""
+    from matching.engine import rematch_returnee
+    from matching.management.synthetic.marks import synthetic_users
+    from talent.models import ReturneeProfile, Skill
+
+    Through = ReturneeProfile.skills.through
+    users = list(
+        ReturneeProfile.objects.filter(
+            matching_consent=True, user__is_active=True, user__in=synthetic_users()
+        )
+        .order_by("user_id")
+        .values_list("user_id", "pk")
+    )
+    if not users:
+        sys.exit("No synthetic returnee consents to matching: nothing to measure.")
+    skills = list(Skill.objects.order_by("pk").values_list("pk", flat=True)[:2000])
+    chosen = rng.sample(users, min(count + 1, len(users)))
+    timings = []
+    for user_id, profile_id in chosen:
+        own = list(
+            Through.objects.filter(returneeprofile_id=profile_id).values_list("skill_id", flat=True)
+        )
+        if own:
+            Through.objects.filter(returneeprofile_id=profile_id, skill_id=rng.choice(own)).delete()
+        new = rng.choice([skill for skill in skills if skill not in own])
+        Through.objects.bulk_create([Through(returneeprofile_id=profile_id, skill_id=new)])
+        started = time.perf_counter()
+        rematch_returnee(user_id)
+        timings.append((time.perf_counter() - started) * 1000)
+    return summary_ms(timings[1:] or timings, timings[0])
+
+
+def one_opening(rng: random.Random, count: int) -> dict:
+    from matching.engine import rematch_opening
+    from matching.management.synthetic.marks import synthetic_startups
+    from startups.models import Opening
+
+    ids = list(
+        Opening.objects.filter(is_open=True, startup__in=synthetic_startups())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return {}
+    timings = []
+    for opening_id in rng.sample(ids, min(count + 1, len(ids))):
+        started = time.perf_counter()
+        rematch_opening(opening_id)
+        timings.append((time.perf_counter() - started) * 1000)
+    return summary_ms(timings[1:] or timings, timings[0])
+
+
+# What was measured on what ------------------------------------------------------------------
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = 0
+    with open("/proc/meminfo", encoding="utf-8") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    import django
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(memory / GIB, 1),
+        "postgresql": postgres,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+
+
+def data_counts() -> dict:
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from events.models import Event
+    from matching.management.synthetic.marks import synthetic_users
+    from matching.models import AdvisorProposal, Match
+    from policies.models import Policy
+    from startups.models import Opening, Startup
+    from talent.models import AdvisorProfile, ReturneeProfile
+
+    return {
+        "synthetic_users": synthetic_users().count(),
+        "returnee_profiles": ReturneeProfile.objects.count(),
+        "consenting_returnees": ReturneeProfile.objects.filter(matching_consent=True).count(),
+        "startups": Startup.objects.count(),
+        "openings": Opening.objects.count(),
+        "open_openings": Opening.objects.filter(is_open=True).count(),
+        "advisors": AdvisorProfile.objects.filter(is_active=True).count(),
+        "published_policies": Policy.objects.filter(status="published").count(),
+        "upcoming_published_events": Event.objects.filter(
+            status="published", starts_at__gt=timezone.now()
+        ).count(),
+        "current_matches_by_kind": dict(
+            Match.objects.filter(is_current=True)
+            .values_list("kind")
+            .annotate(count=Count("id"))
+            .order_by("kind")
+        ),
+        "advisor_proposals_by_status": dict(
+            AdvisorProposal.objects.values_list("status")
+            .annotate(count=Count("id"))
+            .order_by("status")
+        ),
+    }
+
+
+def generate(seed: int) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "generate_synthetic", "--replace", "--seed", str(seed)],
+        cwd=BASE_DIR,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def target(name: str, value: float, limit: float, unit: str, *, below: bool = False) -> dict:
+    """Passed when `value` is at most `limit` (or, with `below`, less than it)."""
+    passed = value < limit if below else value <= limit
+    return {"name": name, "value": round(value, 3), "limit": limit, "unit": unit, "passed": passed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--generate", action="store_true", help="make fresh synthetic data first")
+    parser.add_argument("--output", default="benchmarks/matching.json", help="the JSON file")
+    parser.add_argument("--samples", type=int, default=20, help="single re-matches to time")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the data and the samples")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_full_run()
+        return
+    if args.samples < 1:
+        parser.error("--samples must be at least 1")
+
+    setup_django()
+    from matching.management.synthetic.marks import synthetic_users
+
+    generator_seconds = None
+    if args.generate or not synthetic_users().exists():
+        print("Making the synthetic data (manage.py generate_synthetic)...", flush=True)
+        generator_seconds = generate(args.seed)
+
+    print("Full re-match and advisor assignment, in a child process...", flush=True)
+    full = run_full_in_child()
+    peak = max(
+        full["peak_rss_bytes"], full["sampled_tree_peak_rss_bytes"], full["children_peak_rss_bytes"]
+    )
+    print("Re-matching single profiles and openings...", flush=True)
+    rng = random.Random(args.seed)
+    profile = one_profile(rng, args.samples)
+    opening = one_opening(rng, args.samples)
+
+    figures = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "data": data_counts(),
+        "generator_seconds": round(generator_seconds, 1) if generator_seconds else None,
+        "full_rematch": {
+            "seconds": round(full["rematch_seconds"], 2),
+            "figures": full["rematch_figures"],
+        },
+        "advisor_assignment": {
+            "seconds": round(full["assignment_seconds"], 2),
+            "figures": full["assignment_figures"],
+        },
+        "full_run_seconds": round(full["rematch_seconds"] + full["assignment_seconds"], 2),
+        "memory": {
+            "peak_rss_gib": round(peak / GIB, 3),
+            "rematch_peak_rss_gib": round(full["rematch_peak_rss_bytes"] / GIB, 3),
+            "note": "Resident memory of the Python process (and any it starts) during the "
+            "full re-match and assignment; PostgreSQL's own memory is not included.",
+        },
+        "one_profile": profile,
+        "one_opening": opening,
+        "targets": [
+            target("full re-match", full["rematch_seconds"], TARGETS["full_rematch_seconds"], "s"),
+            target(
+                "full re-match and advisor assignment",
+                full["rematch_seconds"] + full["assignment_seconds"],
+                TARGETS["full_rematch_seconds"],
+                "s",
+            ),
+            target(
+                "one changed profile (p95)",
+                profile["p95_ms"],
+                TARGETS["one_profile_ms"],
+                "ms",
+            ),
+            target(
+                "peak memory of the full run",
+                peak / GIB,
+                TARGETS["peak_memory_gib"],
+                "GiB",
+                below=True,
+            ),
+        ],
+    }
+    output = BASE_DIR / args.output if not Path(args.output).is_absolute() else Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+    print_summary(figures, output)
+
+
+def print_summary(figures: dict, output: Path) -> None:
+    machine_ = figures["machine"]
+    data = figures["data"]
+    print()
+    print(
+        f"Machine: {machine_['cpu']}, {machine_['cores']} cores, {machine_['ram_gib']} GiB; "
+        f"PostgreSQL {machine_['postgresql']}, Python {machine_['python']}"
+    )
+    print(
+        f"Data: {data['returnee_profiles']:,} returnees ({data['consenting_returnees']:,} "
+        f"consenting), {data['startups']:,} startups, {data['openings']:,} openings, "
+        f"{data['advisors']:,} advisors, {data['published_policies']:,} published policies, "
+        f"{data['upcoming_published_events']:,} upcoming events"
+    )
+    if figures["generator_seconds"]:
+        print(f"Generator: {figures['generator_seconds']} s")
+    print(f"Full re-match: {figures['full_rematch']['seconds']} s")
+    print(f"Advisor assignment: {figures['advisor_assignment']['seconds']} s")
+    print(f"Peak memory: {figures['memory']['peak_rss_gib']} GiB")
+    for label, key in (("One profile", "one_profile"), ("One opening", "one_opening")):
+        if figures[key]:
+            single = figures[key]
+            print(
+                f"{label}: median {single['median_ms']} ms, p95 {single['p95_ms']} ms, "
+                f"max {single['max_ms']} ms ({single['count']} samples)"
+            )
+    for item in figures["targets"]:
+        verdict = "PASS" if item["passed"] else "FAIL"
+        print(
+            f"  {verdict}  {item['name']}: {item['value']} {item['unit']} (limit {item['limit']})"
+        )
+    print(
+        f"Written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}"
+    )
+
+
+if __name__ == "__main__":
+    main()
