@@ -86,13 +86,28 @@ class _Side:
         shared = explain(entities.matrix, weights, self.rows, self.columns)
         context = self._context(self.rows, self.columns, advisors)
         self.scores, _fingerprints = reasons.scores(shared, **context)
-        keep = self.scores > 0
+        keep = (self.scores > 0) & ~self._own(kind, entities, advisors)
         self.rows, self.columns, self.scores = (
             self.rows[keep],
             self.columns[keep],
             self.scores[keep],
         )
         self.advisors, self.reasons = advisors, reasons
+
+    def _own(self, kind, entities, advisors) -> np.ndarray:
+        """Which candidate pairs would give a requester themselves (or their own founder)
+        as advisor."""
+        subject_ids = (
+            entities.extra["user_id"] if kind == MatchKind.RETURNEE_ADVISOR else entities.ids
+        )[self.rows]
+        own = set(features.own_pairs(kind, np.unique(subject_ids).tolist()))
+        return np.array(
+            [
+                (int(subject), int(advisor)) in own
+                for subject, advisor in zip(subject_ids, advisors.ids[self.columns], strict=True)
+            ],
+            dtype=bool,
+        )
 
     def _context(self, rows, columns, advisors) -> dict:
         return {
@@ -183,6 +198,16 @@ def assign_advisors() -> dict:
         features.advisors(), features.returnees(), features.startups()
     )
     reasons = reasons_for(vocabulary)
+    # An official's choice stands until its advisor stops advising (deactivated or erased);
+    # then the requester goes back to the solver.
+    stale = list(
+        AdvisorProposal.objects.select_for_update()
+        .filter(status=ProposalStatus.PROPOSED, decided_by__isnull=False)
+        .exclude(advisor__is_active=True, advisor__user__is_active=True)
+    )
+    for proposal in stale:
+        proposal.status = ProposalStatus.SUPERSEDED
+    bulk_update_with_history(stale, AdvisorProposal, ["status"])
     decided = AdvisorProposal.objects.filter(
         status=ProposalStatus.PROPOSED, decided_by__isnull=False
     )
@@ -355,6 +380,17 @@ def proposal_override(
     if advisor is None or not advisor.is_active or not advisor.user.is_active:
         raise ApplicationError(
             _("Choose an active advisor."), code="advisor_inactive", field="advisor"
+        )
+    requester = (
+        (MatchKind.RETURNEE_ADVISOR, proposal.returnee_id)
+        if proposal.returnee_id
+        else (MatchKind.STARTUP_ADVISOR, proposal.startup_id)
+    )
+    if (requester[1], advisor.pk) in features.own_pairs(requester[0], [requester[1]]):
+        raise ApplicationError(
+            _("Nobody advises themselves or their own startup; choose another advisor."),
+            code="own_advisor",
+            field="advisor",
         )
     if advisor.pk == proposal.advisor_id:
         raise ApplicationError(

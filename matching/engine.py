@@ -115,15 +115,18 @@ def _row_index(values) -> dict[int, int]:
 
 
 def _dismissed(kind: str, subject_rows: dict, target_rows: dict, subject_ids=None):
-    """The dismissed pairs of `kind` (of `subject_ids`, or all) as (subject rows, target
-    rows) arrays, or None."""
+    """The dismissed pairs of `kind` (of `subject_ids`, or all), and the pairs of people
+    with themselves, as (subject rows, target rows) arrays, or None."""
     subject, target = KIND_COLUMNS[kind]
     rows = Match.objects.filter(kind=kind, dismissed_at__isnull=False)
     if subject_ids is not None:
         rows = rows.filter(**{f"{subject}_id__in": [int(value) for value in subject_ids]})
     found = [
         (subject_rows[first], target_rows[second])
-        for first, second in rows.values_list(f"{subject}_id", f"{target}_id")
+        for first, second in [
+            *rows.values_list(f"{subject}_id", f"{target}_id"),
+            *features.own_pairs(kind, subject_ids),
+        ]
         if first in subject_rows and second in target_rows
     ]
     if not found:
@@ -137,7 +140,9 @@ def _dismissed_set(kind: str, subject_ids=None) -> set[tuple[int, int]]:
     rows = Match.objects.filter(kind=kind, dismissed_at__isnull=False)
     if subject_ids is not None:
         rows = rows.filter(**{f"{subject}_id__in": [int(value) for value in subject_ids]})
-    return set(rows.values_list(f"{subject}_id", f"{target}_id"))
+    return set(rows.values_list(f"{subject}_id", f"{target}_id")) | set(
+        features.own_pairs(kind, subject_ids)
+    )
 
 
 def _flip(pairs):
@@ -517,6 +522,8 @@ def _person_rows(writer: MatchWriter, loaded: features.Loaded, user_id: int):
         kind__in=RETURNEE_KINDS, returnee_id=user_id, dismissed_at__isnull=False
     ).values_list("kind", "opening_id", "advisor_id", "policy_id", "event_id"):
         dismissed[kind].update(target for target in targets if target is not None)
+    for kind in (MatchKind.RETURNEE_OPENING, MatchKind.RETURNEE_ADVISOR):
+        dismissed[kind].update(target for _user, target in features.own_pairs(kind, [user_id]))
     k = top_k(MatchKind.RETURNEE_OPENING)
     best = _person_openings(
         person, vocabulary, dismissed[MatchKind.RETURNEE_OPENING], max(k, OFFER_OPENINGS)

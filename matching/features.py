@@ -52,6 +52,8 @@ from talent.models import (
 )
 from talent.services import month_bounds
 
+from .choices import MatchKind
+
 # Groups keyed by a database id, and groups keyed by a choice code.
 ID_GROUPS = ("skill", "sector", "district", "inst", "emp")
 CODE_GROUPS = {
@@ -414,13 +416,16 @@ def returnees(profile_ids=None, *, sector_id=None, only: dict | None = None) -> 
 
 
 def _consenting_profile_rows(model, key: str) -> str:
-    """(user id, key) of the study or work abroad of consenting, active accounts."""
+    """(user id, key) of the study or work abroad of consenting, active accounts whose
+    directory card shows it: a founder's or an advisor's alma mater becomes a reason the
+    other side reads ("Both studied at ..."), so it must already be public."""
     profile = _table(ReturneeProfile)
     user = _table(User)
+    shown = "p.show_education" if model is Education else "p.show_work"
     return (
         f"SELECT p.user_id, r.{key} FROM {_table(model)} r"
         f" JOIN {profile} p ON p.id = r.profile_id JOIN {user} u ON u.id = p.user_id"
-        f" WHERE p.matching_consent AND u.is_active"
+        f" WHERE p.matching_consent AND u.is_active AND p.is_public AND {shown}"
     )
 
 
@@ -639,3 +644,32 @@ def names(vocabulary: Vocabulary, columns) -> dict[int, object]:
             for key, column in keyed.items():
                 found[column] = key
     return found
+
+
+def own_pairs(kind: str, subject_ids=None) -> list[tuple[int, int]]:
+    """(subject id, target id) pairs of `kind` that would match people with themselves: a
+    founder with their own startup's openings, an advisor with themselves, a startup with an
+    advisor who founded it. They are never matched, as if dismissed."""
+    if kind in (MatchKind.RETURNEE_OPENING, MatchKind.OPENING_RETURNEE):
+        rows = Opening.objects.filter(startup__founders__isnull=False)
+        if subject_ids is not None:
+            ids = [int(value) for value in subject_ids]
+            if kind == MatchKind.RETURNEE_OPENING:
+                rows = rows.filter(startup__founders__user_id__in=ids)
+            else:
+                rows = rows.filter(pk__in=ids)
+        pairs = rows.values_list("startup__founders__user_id", "pk")
+        if kind == MatchKind.RETURNEE_OPENING:
+            return list(pairs)
+        return [(opening, user) for user, opening in pairs]
+    if kind == MatchKind.RETURNEE_ADVISOR:
+        rows = AdvisorProfile.objects.all()
+        if subject_ids is not None:
+            rows = rows.filter(user_id__in=[int(value) for value in subject_ids])
+        return list(rows.values_list("user_id", "pk"))
+    if kind == MatchKind.STARTUP_ADVISOR:
+        rows = Founder.objects.filter(user__advisor_profile__isnull=False)
+        if subject_ids is not None:
+            rows = rows.filter(startup_id__in=[int(value) for value in subject_ids])
+        return list(rows.values_list("startup_id", "user__advisor_profile"))
+    return []

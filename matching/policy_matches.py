@@ -52,7 +52,7 @@ PROJECTIONS = {
     CriterionKind.NOTE: lambda facts: None,
 }
 
-_cache: dict = {"stamp": None, "policies": [], "identities": [], "outcomes": {}}
+_cache: dict = {"stamp": None, "policies": [], "outcomes": {}}
 OUTCOMES_KEPT = 500_000  # criterion answers remembered between per-person re-matches
 
 
@@ -71,13 +71,13 @@ def reasons(met: int, unknown: int, total: int) -> str:
 def _stamp(today: datetime.date) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*), max(updated_at) FROM {_table(Policy)} WHERE status = %s",
+            f"SELECT (SELECT count(*) FROM {_table(Policy)} WHERE status = %s),"
+            f" (SELECT max(updated_at) FROM {_table(Policy)}),"
+            f" (SELECT count(*) FROM {_table(Criterion)}),"
+            f" (SELECT max(id) FROM {_table(Criterion)})",
             [PolicyStatus.PUBLISHED],
         )
-        policies = cursor.fetchone()
-        cursor.execute(f"SELECT count(*), max(id) FROM {_table(Criterion)}")
-        criteria = cursor.fetchone()
-    return (today, *policies, *criteria)
+        return (today, *cursor.fetchone())
 
 
 def published_policies(today: datetime.date) -> list[tuple[int, int | None, list]]:
@@ -86,15 +86,26 @@ def published_policies(today: datetime.date) -> list[tuple[int, int | None, list
     stamp = _stamp(today)
     if _cache["stamp"] != stamp:
         rows = policy_selectors.published_active(day=today).order_by("-id")
-        _cache["policies"] = [
-            (policy.pk, policy.district_id, policy_rules(policy)) for policy in rows
-        ]
-        _cache["identities"] = [
-            [(rule, rule.identity) for rule in rules]
-            for _pk, _district, rules in _cache["policies"]
-        ]
-        _cache["outcomes"] = {}
-        _cache["stamp"] = stamp
+        policies = [(policy.pk, policy.district_id, policy_rules(policy)) for policy in rows]
+        # The distinct criteria, and which of them each policy has (-1: none).
+        distinct: dict[tuple, int] = {}
+        width = max((len(rules) for _pk, _district, rules in policies), default=0)
+        table = np.full((len(policies), max(width, 1)), -1, dtype=np.int64)
+        for row, (_pk, _district, rules) in enumerate(policies):
+            for column, rule in enumerate(rules):
+                table[row, column] = distinct.setdefault(rule.identity, len(distinct))
+        rules_by_index = [None] * len(distinct)
+        for _pk, _district, rules in policies:
+            for rule in rules:
+                rules_by_index[distinct[rule.identity]] = rule
+        _cache.update(
+            policies=policies,
+            distinct=[(rule, rule.identity) for rule in rules_by_index],
+            table=table,
+            ids=np.array([pk for pk, _district, _rules in policies], dtype=np.int64),
+            outcomes={},
+            stamp=stamp,
+        )
     return _cache["policies"]
 
 
@@ -107,42 +118,52 @@ def match_person(
 ) -> list[tuple]:
     """The k best policy matches of one returnee: (user id, policy id, district id, score,
     reasons JSON) rows, leaving out the (user id, policy id) pairs in `dismissed`."""
-    dismissed = dismissed or set()
     profile = policy_selectors.eligibility_profiles(user_ids=[user_id]).get(user_id)
     if profile is None:
         return []
     facts = Facts.from_profile(profile)
     policies = published_policies(today)
+    if not policies:
+        return []
     # A criterion's answer depends only on the facts its kind reads (PROJECTIONS): answers
     # are remembered by criterion and those facts, for the next person who shares them.
     remembered = _cache["outcomes"]
     if len(remembered) > OUTCOMES_KEPT:
         remembered.clear()
     projected = {kind: project(facts) for kind, project in PROJECTIONS.items()}
-    found = []
-    identities = _cache["identities"]
-    for order, (policy_id, district_id, rules) in enumerate(policies):
-        if not rules or (user_id, policy_id) in dismissed:
-            continue
-        met = unknown = 0
-        for rule, identity in identities[order]:
-            key = (identity, projected.get(rule.kind, facts))
-            outcome = remembered.get(key)
-            if outcome is None:
-                outcome = _outcome(check_rule(rule, facts, today=today).met)
-                remembered[key] = outcome
-            if outcome == UNMET:
-                break
-            met += outcome == MET
-            unknown += outcome == UNKNOWN
-        else:
-            if met:
-                found.append((-score(met, len(rules)), order, policy_id, district_id, met, unknown))
-    found.sort()
-    return [
-        (user_id, policy_id, district_id, -negative, reasons(met, unknown, met + unknown))
-        for negative, _order, policy_id, district_id, met, unknown in found[:k]
-    ]
+    answers = np.empty(len(_cache["distinct"]) + 1, dtype=np.int8)
+    answers[-1] = MET  # the padding of policies with fewer criteria: neither fails nor counts
+    for index, (rule, identity) in enumerate(_cache["distinct"]):
+        key = (identity, projected.get(rule.kind, facts))
+        outcome = remembered.get(key)
+        if outcome is None:
+            outcome = remembered[key] = _outcome(check_rule(rule, facts, today=today).met)
+        answers[index] = outcome
+    table = _cache["table"]
+    outcomes = answers[table]  # -1 indexes the padding
+    real = table >= 0
+    met = ((outcomes == MET) & real).sum(axis=1)
+    unknown = ((outcomes == UNKNOWN) & real).sum(axis=1)
+    total = real.sum(axis=1)
+    matched = ~(outcomes == UNMET).any(axis=1) & (met > 0)
+    if dismissed:
+        gone = [policy for user, policy in dismissed if user == user_id]
+        matched &= ~np.isin(_cache["ids"], gone)
+    orders = np.flatnonzero(matched)
+    ranked = orders[np.lexsort((orders, -((met[orders] + 1) / (total[orders] + 2))))][:k]
+    rows = []
+    for order in ranked.tolist():
+        policy_id, district_id, _rules = policies[order]
+        rows.append(
+            (
+                user_id,
+                policy_id,
+                district_id,
+                score(int(met[order]), int(total[order])),
+                reasons(int(met[order]), int(unknown[order]), int(total[order])),
+            )
+        )
+    return rows
 
 
 # The whole city ---------------------------------------------------------------------------

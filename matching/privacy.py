@@ -8,7 +8,7 @@ from core.models import User
 from talent.choices import ConsentPurpose
 
 from . import reasons
-from .choices import ProposalStatus
+from .choices import MatchKind, ProposalStatus
 from .models import KIND_COLUMNS, AdvisorProposal, Match
 
 
@@ -56,7 +56,7 @@ def export(user: User) -> dict:
                     "advisor": proposal.advisor_id,
                     "advisor_name": proposal.advisor.user.full_name,
                     "score": proposal.score,
-                    "reasons": reasons.render_all(proposal.reasons),
+                    "reasons": reasons.render_all(proposal.reasons, MatchKind.RETURNEE_ADVISOR),
                     "status": proposal.status,
                     "override_reason": proposal.reason,
                     "created_at": _iso(proposal.created_at),

@@ -251,7 +251,26 @@ REASON_SECTIONS = {
     "district_home": "show_districts",
     "language": "show_languages",
     "seeking": "show_seeking",
+    "expertise": "show_seeking",  # the advice the returnee's seeking calls for
 }
+# Reasons about the other side only (an advisor's free capacity): always shown.
+TARGET_REASONS = {"capacity"}
+
+
+def _card_reasons(returnee: User, reasons: list[dict]) -> list[dict]:
+    """The reasons that tell only what the returnee's directory card shows (none if they
+    are not listed)."""
+    profile = _public_profile(returnee)
+    return [
+        reason
+        for reason in reasons
+        if reason.get("code") in TARGET_REASONS
+        or (
+            profile is not None
+            and reason.get("code") in REASON_SECTIONS
+            and getattr(profile, REASON_SECTIONS[reason["code"]])
+        )
+    ]
 
 
 def match_reasons(match: Match) -> list[str]:
@@ -260,15 +279,18 @@ def match_reasons(match: Match) -> list[str]:
     listed; so only the reasons from sections the card shows are given (none if unlisted)."""
     reasons = match.reasons or []
     if match.kind == MatchKind.OPENING_RETURNEE:
-        profile = _public_profile(match.returnee)
-        reasons = [
-            reason
-            for reason in reasons
-            if profile is not None
-            and reason.get("code") in REASON_SECTIONS
-            and getattr(profile, REASON_SECTIONS[reason["code"]])
-        ]
+        reasons = _card_reasons(match.returnee, reasons)
     return render_all(reasons, match.kind)
+
+
+def proposal_reasons(proposal: AdvisorProposal) -> list[str]:
+    """The lines of an advisor proposal as officials read them: about a returnee, only what
+    their directory card shows, as for founders; about a startup (business data), all."""
+    if proposal.returnee_id:
+        return render_all(
+            _card_reasons(proposal.returnee, proposal.reasons or []), MatchKind.RETURNEE_ADVISOR
+        )
+    return render_all(proposal.reasons or [], MatchKind.STARTUP_ADVISOR)
 
 
 def match_target(match: Match) -> dict:

@@ -5,11 +5,11 @@ Before a run writes a kind, `MatchWriter.load` reads the key, score and fingerpr
 64-bit hash of reasons and district) of every current, undismissed row of it (of the
 re-matched subjects, or all). Rows the run finds with the same score and fingerprint are left
 alone, and their reasons are not even written out; new and changed rows go by COPY into a
-temporary table and then into `matching_match`
-with one `INSERT ... ON CONFLICT DO UPDATE` on the unique key (kind, subject, target), so a
-match found again keeps its id, creation time, notification, dismissal and action. `retire`
-then marks the loaded rows the run did not find as no longer current. A dismissed match is
-never touched: it stays hidden whatever later runs find.
+temporary table and then into `matching_match` with one `INSERT ... ON CONFLICT DO UPDATE` on
+the unique key (kind, subject, target), so a match found again keeps its id, creation time,
+notification, dismissal and action. `retire` then marks the loaded rows the run did not find
+as no longer current. A dismissed match is never touched: it stays hidden whatever later runs
+find. `bulk_load` makes the first run over a city fast (see there).
 
 `Reasons` turns kept pairs (their shared features and weights) into scores, fingerprints
 and the JSON text of their reasons, many pairs at once with numpy.
@@ -92,8 +92,7 @@ class MatchWriter:
                 " returnee_id bigint, startup_id bigint, opening_id bigint, advisor_id bigint,"
                 " policy_id bigint, event_id bigint, district_id bigint,"
                 " score double precision, fingerprint bigint, reasons text)"
-            )
-            cursor.execute(f"TRUNCATE {ROWS}")
+            )  # left empty by every flush (or by the rollback of a failed one)
 
     def load(self, kinds: list[str], subject_ids=None) -> int:
         """Read the current, undismissed rows of `kinds` (of `subject_ids`, which the kinds

@@ -26,7 +26,6 @@ from talent.choices import ConsultationMode, Expertise
 from . import assignment, forms, selectors, services
 from .choices import MatchAction, ProposalStatus
 from .filters import MatchFilterSet, ProposalFilterSet
-from .reasons import render_all
 
 PAGE_SIZE = 20
 MESSAGE_THROTTLE = SimpleNamespace(throttle_scope="consultation")  # as the API's
@@ -238,10 +237,7 @@ def dashboard(request):
             "proposals": [
                 SimpleNamespace(
                     proposal=proposal,
-                    reasons=render_all(
-                        proposal.reasons,
-                        "returnee_advisor" if proposal.returnee_id else "startup_advisor",
-                    ),
+                    reasons=selectors.proposal_reasons(proposal),
                     requester=selectors.describe(
                         proposal.returnee or proposal.startup,
                         "returnee" if proposal.returnee_id else "startup",
@@ -284,7 +280,7 @@ def override(request, pk: int):
         {
             "proposal": proposal,
             "requester": selectors.describe(proposal.returnee or proposal.startup, requester_kind),
-            "reasons": render_all(proposal.reasons, f"{requester_kind}_advisor"),
+            "reasons": selectors.proposal_reasons(proposal),
             "form": form,
         },
     )

@@ -9,9 +9,8 @@ from talent.choices import ConsultationMode, Expertise
 from talent.models import AdvisorProfile
 
 from .. import selectors
-from ..choices import MatchAction, MatchKind
+from ..choices import MatchAction
 from ..models import AdvisorProposal, Match
-from ..reasons import render_all
 from ..services import MAX_MESSAGE_LENGTH
 
 
@@ -160,8 +159,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     @REASONS_FIELD
     def get_reasons(self, proposal: AdvisorProposal) -> list[str]:
-        kind = MatchKind.RETURNEE_ADVISOR if proposal.returnee_id else MatchKind.STARTUP_ADVISOR
-        return render_all(proposal.reasons, kind)
+        return selectors.proposal_reasons(proposal)
 
 
 class ProposalOverrideSerializer(serializers.Serializer):

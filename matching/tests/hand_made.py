@@ -87,7 +87,8 @@ def build_city() -> City:
         birth_year=timezone.localdate().year - 30,
     )
     founder = UserFactory(email="founder@example.com", full_name="Fang Founder")
-    profile(founder, institutions=[eth], seeking=[])
+    # Listed with their education shown: only then is their alma mater a reason others read.
+    profile(founder, institutions=[eth], seeking=[], is_public=True)
 
     chip_startup = StartupFactory(name="Qingpu Chips", district=qingpu, sector=chips, stage="seed")
     Founder.objects.create(startup=chip_startup, user=founder, role="CEO")

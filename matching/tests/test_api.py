@@ -242,7 +242,18 @@ def test_proposals_are_scoped_to_the_officials_districts(user, django_assert_max
     pudong, qingpu = DistrictFactory(), DistrictFactory()
     official = official_of(pudong)
     admin = UserFactory(is_staff=True)
-    ours = AdvisorProposalFactory(district=pudong)
+    ours = AdvisorProposalFactory(
+        district=pudong,
+        reasons=[
+            {"code": "expertise", "weight": 0.5, "params": {"name": "financing"}},
+            {"code": "employer", "weight": 0.2, "params": {"name": "Hidden Employer GmbH"}},
+            {"code": "capacity", "weight": 0.1, "params": {"left": 2, "capacity": 4}},
+        ],
+    )
+    # Listed, but with work abroad hidden: officials read no reason drawn from it.
+    ours.returnee.profile.is_public = True
+    ours.returnee.profile.show_work = False
+    ours.returnee.profile.save()
     theirs = AdvisorProposalFactory(district=qingpu)
 
     AdvisorProposalFactory.create_batch(3, district=pudong, status=ProposalStatus.SUPERSEDED)
@@ -255,7 +266,10 @@ def test_proposals_are_scoped_to_the_officials_districts(user, django_assert_max
     assert item["requester"]["type"] == "returnee"
     assert item["advisor"]["id"] == ours.advisor.pk
     assert item["district"] == pudong.code
-    assert item["reasons"] == ["Advises on Financing and investment"]
+    assert item["reasons"] == [
+        "Advises on Financing and investment",
+        "2 of 4 consultations free this month",
+    ]
     all_ids = {
         item["id"]
         for item in client_for(admin).get(PROPOSALS, {"status": "proposed"}).json()["results"]

@@ -235,3 +235,69 @@ def test_an_official_overrides_a_proposal_with_a_reason_kept_in_the_trail(place)
         proposal=new, user=admin, advisor=near, reason="Back to the first."
     )
     assert again.replaces == new and again.decided_by == admin
+
+
+@pytest.mark.django_db
+def test_nobody_is_matched_or_assigned_with_themselves(place):
+    from matching import engine
+    from matching.models import Match
+    from startups.tests.factories import FounderFactory, OpeningFactory, StartupFactory
+
+    qingpu, _pudong, chips = place
+    # One person in every role: a consenting returnee who seeks an advisor, the founder of
+    # a startup with an opening in their sector, and an advisor serving their district.
+    person = UserFactory(email="all-roles@example.com")
+    profile(person, sectors=[chips], work_district=qingpu, seeking=["advisor", "job"])
+    self_advisor = advisor("unused@example.com", districts=[qingpu], sectors=[chips], capacity=3)
+    self_advisor.user = person
+    self_advisor.save()
+    startup = StartupFactory(sector=chips, district=qingpu, needs=["policies"])
+    FounderFactory(startup=startup, user=person)
+    opening = OpeningFactory(startup=startup, sector=chips)
+    someone_else = advisor("else@example.com", districts=[qingpu], sectors=[chips], capacity=3)
+
+    engine.rematch_all()
+    engine.rematch_returnee(person.pk)
+    engine.rematch_opening(opening.pk)
+    engine.rematch_startup(startup.pk)
+    assert not Match.objects.filter(returnee=person, opening=opening).exists()
+    assert not Match.objects.filter(returnee=person, advisor=self_advisor).exists()
+    assert not Match.objects.filter(startup=startup, advisor=self_advisor).exists()
+    # The others are still matched: the exclusion is of the person alone.
+    assert Match.objects.filter(returnee=person, advisor=someone_else).exists()
+
+    assignment.assign_advisors()
+    live = AdvisorProposal.objects.filter(status="proposed")
+    assert not live.filter(advisor=self_advisor, returnee=person).exists()
+    assert not live.filter(advisor=self_advisor, startup=startup).exists()
+    proposal = live.get(returnee=person)
+    admin = UserFactory(email="admin@example.com", is_staff=True)
+    with pytest.raises(ApplicationError) as refused:
+        assignment.proposal_override(
+            proposal=proposal, user=admin, advisor=self_advisor, reason="Knows the case."
+        )
+    assert refused.value.code == "own_advisor"
+
+
+@pytest.mark.django_db
+def test_an_override_to_an_advisor_who_stops_advising_goes_back_to_the_solver(place):
+    qingpu, pudong, chips = place
+    near = advisor("near@example.com", districts=[qingpu], sectors=[chips], capacity=2)
+    other = advisor("other@example.com", districts=[pudong], sectors=[chips], capacity=2)
+    asker = UserFactory(email="asker@example.com")
+    profile(asker, sectors=[chips], work_district=qingpu, seeking=["advisor"])
+    assignment.assign_advisors()
+    chosen = AdvisorProposal.objects.get(status="proposed", returnee=asker)
+    replacement = other if chosen.advisor == near else near
+    admin = UserFactory(email="admin@example.com", is_staff=True)
+    overridden = assignment.proposal_override(
+        proposal=chosen, user=admin, advisor=replacement, reason="Closer to her office."
+    )
+    replacement.is_active = False
+    replacement.save()
+
+    assignment.assign_advisors()
+    overridden.refresh_from_db()
+    assert overridden.status == ProposalStatus.SUPERSEDED
+    fresh = AdvisorProposal.objects.get(status="proposed", returnee=asker)
+    assert fresh.advisor != replacement and fresh.decided_by is None

@@ -21,18 +21,22 @@ Pudong; seeks a job and an advisor) and what the engine must find for her:
 """
 
 import numpy as np
+import psycopg2
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
+from core.tests.factories import UserFactory
 from matching import engine, policy_matches
 from matching.models import Match, OpeningFeature
 from matching.reasons import render_all
 from policies import selectors as policy_selectors
 from policies.eligibility import Facts, check_rule, policy_rules
+from startups.tests.factories import OpeningFactory, StartupFactory
 from talent import services as talent_services
 from talent.models import ReturneeProfile
 
-from .hand_made import build_city, skill
+from .hand_made import build_city, days_ago, profile, skill
 
 
 def reasons_of(match):
@@ -128,7 +132,7 @@ def test_reasons_read_as_sentences_in_english_and_chinese(city):
             "Needs Python — you list Python",
             "In Integrated circuits, your sector",
             "In Pudong, where you live",
-            "You are looking for A job",
+            "You are looking for: A job",
         ]
     candidate = current(kind="opening_returnee", opening=city.python_opening).get()
     with translation.override("en"):
@@ -266,11 +270,6 @@ def test_the_per_person_rematch_agrees_with_the_full_run_on_a_random_city(city):
     skills = [skill(f"skill {i}") for i in range(12)]
     sectors = [city.chips, city.biotech]
     districts = [city.qingpu, city.pudong]
-    from core.tests.factories import UserFactory
-    from startups.tests.factories import OpeningFactory, StartupFactory
-
-    from .hand_made import profile
-
     people = []
     for index in range(25):
         user = UserFactory(email=f"random{index}@example.com")
@@ -306,10 +305,6 @@ def test_policy_classes_give_the_answers_of_eligibility_itself(city):
     """The full run checks each criterion once per class of profiles (PROJECTIONS); every
     profile in a class gets what `check_rule` says for that very profile."""
     rng = np.random.default_rng(3)
-    from core.tests.factories import UserFactory
-
-    from .hand_made import days_ago, profile
-
     for index in range(30):
         profile(
             UserFactory(email=f"facts{index}@example.com"),
@@ -346,8 +341,6 @@ def test_policy_classes_give_the_answers_of_eligibility_itself(city):
 
 @pytest.mark.django_db
 def test_a_first_run_loads_in_bulk_and_leaves_every_index_and_key_in_place(city, monkeypatch):
-    from django.db import connection
-
     def schema():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -377,3 +370,27 @@ def test_a_founder_who_withdraws_consent_no_longer_lends_their_studies_to_openin
     engine.rematch_returnee(city.alice.pk)
     chip = current(kind="returnee_opening", opening=city.chip_opening).get()
     assert "institution" not in {reason["code"] for reason in chip.reasons}
+
+
+@pytest.mark.parametrize("hidden", [{"is_public": False}, {"show_education": False}])
+def test_a_founder_s_hidden_studies_are_never_a_reason_others_read(city, hidden):
+    ReturneeProfile.objects.filter(user=city.founder).update(**hidden)
+    engine.rematch_all()
+    assert not OpeningFeature.objects.filter(opening=city.chip_opening, code__startswith="inst:")
+    chip = current(kind="returnee_opening", opening=city.chip_opening).get()
+    assert "institution" not in {reason["code"] for reason in chip.reasons}
+
+
+@pytest.mark.django_db
+def test_two_full_runs_never_overlap(city):
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [engine.LOCK_ID])
+        assert engine.rematch_all() == {"skipped": True}
+        assert not Match.objects.exists()
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [engine.LOCK_ID])
+    finally:
+        other.close()
+    assert engine.rematch_all()["counts"]["returnees"] == 2

@@ -491,7 +491,11 @@ def build_world() -> World:
         returnee=users[A],
         advisor=advisor,
         district=district_a,
-        reasons=[reason("expertise", 0.5, "SECRET-A-proposal")],
+        reasons=[
+            reason("expertise", 0.5, "SECRET-A-proposal"),
+            # From A's hidden work abroad: officials must not read it in the proposal.
+            reason("employer", 0.2, "SECRET-A-employer"),
+        ],
     ).pk
     world.proposal_b = AdvisorProposalFactory(
         returnee=None,
