@@ -16,6 +16,16 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_paused():
+    """A test that stopped the broker must not leave the next one's queuing paused."""
+    from core.broker import broker_resume
+
+    broker_resume()
+    yield
+    broker_resume()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make hundreds of accounts; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

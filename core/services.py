@@ -1,6 +1,7 @@
 """Writes of the base app: accounts, official grants, notifications and their preferences."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from .broker import broker_publish
 from .choices import Frequency, Language, NotificationKind, NotificationStatus
 from .exceptions import ApplicationError
 from .models import (
@@ -135,6 +137,90 @@ def notification_frequency(*, user: User, kind: str) -> str:
     return preference.frequency if preference else Frequency.INSTANT
 
 
+@dataclass
+class PreparedNotification:
+    """A notification rendered ahead of the transaction that writes it, so that a service
+    holding a lock only inserts a row. Values known only inside that transaction (a place on
+    a waitlist, the link to a row not yet made) are named in `late` and given to `save()`."""
+
+    recipient: User
+    kind: str
+    template: str
+    context: dict
+    subject: str
+    body: str
+    frequency: str
+    late: tuple[str, ...] = ()
+
+    def save(self, *, url: str = "", **late) -> Notification:
+        """Write the outbox row in the caller's transaction (one INSERT) and queue an instant
+        one for delivery when that transaction commits."""
+        if url and not url.startswith("/"):
+            raise ValueError("A notification links to a path of the portal, starting with '/'.")
+        if set(late) != set(self.late):
+            raise ValueError(f"Late values {sorted(self.late)} are needed, got {sorted(late)}.")
+        subject, body = self.subject, self.body
+        for name, value in late.items():
+            subject = subject.replace(_late_marker(name), str(value))
+            body = body.replace(_late_marker(name), str(value))
+        now = timezone.now()
+        inbox_only = self.frequency == Frequency.OFF
+        notification = Notification.objects.create(
+            recipient=self.recipient,
+            kind=self.kind,
+            subject=" ".join(subject.split())[:200],
+            body=body.strip(),
+            url=url,
+            template=self.template,
+            context={**self.context, **late},
+            frequency=self.frequency,
+            created_at=now,
+            # In the inbox only: nothing to e-mail, so it is delivered as it commits.
+            status=NotificationStatus.SENT if inbox_only else NotificationStatus.PENDING,
+            sent_at=now if inbox_only else None,
+        )
+        if self.frequency == Frequency.INSTANT:
+            transaction.on_commit(lambda: _enqueue_delivery(notification.pk), robust=True)
+        return notification
+
+
+def _late_marker(name: str) -> str:
+    return f"\x00{name}\x00"
+
+
+def notification_prepare(
+    *,
+    recipient: User,
+    kind: str,
+    template: str,
+    context: dict | None = None,
+    frequency: str | None = None,
+    late: tuple[str, ...] = (),
+) -> PreparedNotification:
+    """Render a notification in the recipient's language, with their e-mail choice for its
+    kind, without writing anything.
+
+    Templates live at `notifications/<template>_subject.txt` and `..._body.txt`; the context
+    must be JSON-serialisable, it is kept on the row. `frequency`, when the caller has looked
+    it up already, spares the look-up.
+    """
+    context = context or {}
+    rendering = {**context, **{name: _late_marker(name) for name in late}}
+    with translation.override(recipient.language):
+        subject = render_to_string(f"notifications/{template}_subject.txt", rendering)
+        body = render_to_string(f"notifications/{template}_body.txt", rendering)
+    return PreparedNotification(
+        recipient=recipient,
+        kind=kind,
+        template=template,
+        context=context,
+        subject=subject,
+        body=body,
+        frequency=frequency or notification_frequency(user=recipient, kind=kind),
+        late=tuple(late),
+    )
+
+
 def notification_create(
     *,
     recipient: User,
@@ -145,43 +231,21 @@ def notification_create(
 ) -> Notification:
     """Write an outbox row in the caller's transaction, rendered in the recipient's language.
 
-    Templates live at `notifications/<template>_subject.txt` and `..._body.txt`; the context
-    must be JSON-serialisable, it is kept on the row. An instant notification is queued for
-    delivery when the transaction commits; the periodic sweep picks it up if that fails.
+    An instant notification is queued for delivery when the transaction commits; the
+    periodic sweep picks it up if that fails.
     """
-    context = context or {}
     if url and not url.startswith("/"):
         raise ValueError("A notification links to a path of the portal, starting with '/'.")
-    with translation.override(recipient.language):
-        subject = render_to_string(f"notifications/{template}_subject.txt", context)
-        body = render_to_string(f"notifications/{template}_body.txt", context)
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        subject=" ".join(subject.split())[:200],
-        body=body.strip(),
-        url=url,
-        template=template,
-        context=context,
-        frequency=notification_frequency(user=recipient, kind=kind),
+    prepared = notification_prepare(
+        recipient=recipient, kind=kind, template=template, context=context
     )
-    if notification.frequency == Frequency.OFF:
-        # In the inbox only: nothing to e-mail, so it is delivered as it commits.
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = notification.created_at
-        notification.save(update_fields=["status", "sent_at"])
-    elif notification.frequency == Frequency.INSTANT:
-        transaction.on_commit(lambda: _enqueue_delivery(notification.pk), robust=True)
-    return notification
+    return prepared.save(url=url)
 
 
 def _enqueue_delivery(notification_id: int) -> None:
     from .tasks import deliver_notification
 
-    try:
-        deliver_notification.apply_async(args=[notification_id], retry=False)
-    except Exception:  # noqa: BLE001 - the broker may be down; the sweep delivers it later
-        logger.warning("Broker unavailable; notification %s left for the sweep", notification_id)
+    broker_publish(deliver_notification, notification_id)
 
 
 @transaction.atomic

@@ -52,8 +52,22 @@ class VolunteerInline(admin.TabularInline):
     readonly_fields = ["granted_by", "granted_at"]
 
 
+class ServiceActionsMixin:
+    """Admin actions that call a service for each selected row and say what it refused."""
+
+    def _each(self, request, queryset, act, done_message):
+        done = 0
+        for row in queryset:
+            try:
+                act(row)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{row}: {exc.message}", messages.WARNING)
+        self.message_user(request, done_message(done), messages.SUCCESS)
+
+
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     list_display = ["title_en", "kind", "district", "starts_at", "capacity", "status"]
     list_filter = ["status", "kind", "district", "sectors", "language"]
     search_fields = ["title_zh", "title_en", "venue", "summary_zh", "summary_en"]
@@ -61,26 +75,37 @@ class EventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["district", "organiser", "created_by"]
     filter_horizontal = ["sectors"]
     list_select_related = ["district"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "published_at",
+        "created_at",
+        "updated_at",
+        "seats_taken",
+        "waitlist_count",
+        "attended_count",
+    ]
+    # Fields whose change has consequences (promoting the waitlist, telling the registrants)
+    # change through the event's page or API, which call the services.
+    readonly_after_creation = [
+        "status",
+        "capacity",
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+    ]
     inlines = [SpeakerInline, AgendaSessionInline, VolunteerInline, RegistrationInline]
     actions = ["publish", "cancel", "export_registrations"]
 
-    def _each(self, request, queryset, service, done_message):
-        done = 0
-        for event in queryset:
-            try:
-                service(event=event, user=request.user)
-                done += 1
-            except ApplicationError as exc:
-                self.message_user(request, f"{event}: {exc.message}", messages.WARNING)
-        self.message_user(request, done_message(done), messages.SUCCESS)
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + self.readonly_after_creation if obj is not None else fields
 
     @admin.action(description=_("Publish the selected drafts"))
     def publish(self, request, queryset):
         self._each(
             request,
             queryset,
-            services.event_publish,
+            lambda event: services.event_publish(event=event, user=request.user),
             lambda n: (
                 ngettext("%(count)d event published.", "%(count)d events published.", n)
                 % {"count": n}
@@ -92,7 +117,7 @@ class EventAdmin(SimpleHistoryAdmin):
         self._each(
             request,
             queryset,
-            services.event_cancel,
+            lambda event: services.event_cancel(event=event, user=request.user),
             lambda n: (
                 ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", n)
                 % {"count": n}
@@ -120,9 +145,9 @@ class EventAdmin(SimpleHistoryAdmin):
         for row in rows.order_by("event_id", "status", "waitlist_position", "created_at"):
             writer.writerow(
                 [
-                    row.event.title_en,
+                    _safe_cell(row.event.title_en),
                     _safe_cell(row.attendee_name),
-                    row.attendee_email,
+                    _safe_cell(row.attendee_email),
                     row.status,
                     row.waitlist_position or "",
                     row.created_at.isoformat(),
@@ -133,20 +158,60 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+    """Registrations are made by people and change through the services: admins cancel or
+    check in with the actions, which keep the seats, the waitlist and the notices right."""
+
     list_display = ["user", "event", "status", "waitlist_position", "created_at", "checked_in_at"]
     list_filter = ["status", "event__district"]
     search_fields = ["user__email", "user__full_name", "event__title_en", "event__title_zh", "code"]
-    autocomplete_fields = ["user", "event", "checked_in_by"]
     list_select_related = ["user", "event"]
     readonly_fields = [
+        "event",
+        "user",
+        "status",
+        "waitlist_position",
         "code",
         "created_at",
         "confirmed_at",
         "cancelled_at",
         "checked_in_at",
         "checked_in_by",
+        "anonymised_at",
     ]
+    actions = ["cancel_registrations", "check_in"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Cancel the selected registrations (the waitlist moves up)"))
+    def cancel_registrations(self, request, queryset):
+        self._each(
+            request,
+            queryset.select_related("event"),
+            lambda row: services.registration_cancel(registration=row, user=request.user),
+            lambda n: (
+                ngettext(
+                    "%(count)d registration cancelled.", "%(count)d registrations cancelled.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Check the selected attendees in"))
+    def check_in(self, request, queryset):
+        self._each(
+            request,
+            queryset.select_related("event"),
+            lambda row: services.checkin(event=row.event, code=row.code, user=request.user),
+            lambda n: (
+                ngettext("%(count)d attendee checked in.", "%(count)d attendees checked in.", n)
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(ReminderSent)

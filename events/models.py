@@ -13,6 +13,8 @@ from core.models import District, Organisation, Sector
 
 from .choices import EventKind, EventLanguage, EventStatus, RegistrationStatus
 
+COUNTER_FIELDS = ("seats_taken", "waitlist_count", "attended_count")
+
 
 def new_ticket_code() -> str:
     """An unguessable ticket code (128 bits), short enough to type at the door."""
@@ -68,8 +70,21 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The seat counters: kept by the services' conditional UPDATEs in the same transaction as
+    # the registrations they count, so lists and the rush never count rows
+    # (`manage.py events_recount` checks them against the rows).
+    seats_taken = models.PositiveIntegerField(
+        _("seats taken"),
+        default=0,
+        editable=False,
+        help_text=_("Confirmed and attended registrations."),
+    )
+    waitlist_count = models.PositiveIntegerField(
+        _("people on the waitlist"), default=0, editable=False
+    )
+    attended_count = models.PositiveIntegerField(_("attended"), default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["seats_taken", "waitlist_count", "attended_count"])
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -84,10 +99,28 @@ class Event(models.Model):
                 condition=Q(registration_closes_at__gt=F("registration_opens_at")),
                 name="events_window_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="events_seats_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(attended_count__lte=F("seats_taken")),
+                name="events_attended_within_seats",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """The seat counters change only through the services' UPDATEs: saving an instance
+        read earlier never writes its (perhaps stale) counters back."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COUNTER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.pk])
@@ -103,6 +136,15 @@ class Event(models.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def confirmed_count(self) -> int:
+        """Seats held by people not yet checked in."""
+        return self.seats_taken - self.attended_count
 
 
 class Speaker(models.Model):
@@ -216,7 +258,14 @@ class Registration(models.Model):
                 name="events_position_only_when_waitlisted",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status"], name="events_reg_event_status_idx")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="events_reg_event_status_idx"),
+            models.Index(
+                fields=["event", "waitlist_position"],
+                name="events_reg_waitlist_idx",
+                condition=Q(status=RegistrationStatus.WAITLISTED),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user or _('(anonymised)')} — {self.event}"

@@ -1,6 +1,7 @@
 """Reads of the events app shared by pages and the API; each owns its joins."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from core.models import User
 
@@ -10,25 +11,26 @@ from .models import AgendaSession, Event, Registration
 PUBLIC_STATUSES = [EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.COMPLETED]
 
 
-def _with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
-    return queryset.annotate(
-        seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)),
-        waitlist_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
-    )
-
-
-def event_list(*, user: User | None = None) -> QuerySet[Event]:
-    """Events a person may see: public ones, and the drafts of districts they manage."""
+def visible_events(*, user: User | None = None) -> QuerySet[Event]:
+    """Events a person may see: public ones, and the drafts of districts they manage. Seat
+    figures are the events' own counters: nothing is counted per read."""
     visible = Q(status__in=PUBLIC_STATUSES)
     if user is not None and user.is_authenticated:
         if user.is_admin:
             visible = Q()
         else:
             visible |= Q(district__in=user.districts.all())
-    return _with_counts(
-        Event.objects.filter(visible)
+    return Event.objects.filter(visible)
+
+
+def event_for_action(*, user: User | None, event_id: int) -> Event | None:
+    """One event the person may see, without its relations: what registering needs."""
+    return visible_events(user=user).filter(pk=event_id).first()
+
+
+def event_list(*, user: User | None = None) -> QuerySet[Event]:
+    return (
+        visible_events(user=user)
         .select_related("district", "organiser")
         .prefetch_related("sectors")
         .order_by("starts_at", "id")
@@ -54,14 +56,7 @@ def managed_events(*, user: User) -> QuerySet[Event]:
         if user.is_admin
         else Event.objects.filter(district__in=user.districts.all())
     )
-    return _with_counts(events.select_related("district").order_by("-starts_at", "-id")).annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        attended_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)
-        ),
-    )
+    return events.select_related("district").order_by("-starts_at", "-id")
 
 
 def registration_list(*, event: Event) -> QuerySet[Registration]:
@@ -88,3 +83,46 @@ def my_registrations(*, user: User) -> QuerySet[Registration]:
         .select_related("event__district")
         .order_by("-event__starts_at", "-id")
     )
+
+
+def counter_mismatches(*, event_ids: list[int] | None = None) -> list[dict]:
+    """Events whose seat counters differ from their registrations, or whose waitlist is not
+    numbered 1..N without gap or repeat: one set-based query, for `events_recount` and tests."""
+    waiting = Q(registrations__status=RegistrationStatus.WAITLISTED)
+    events = Event.objects.all() if event_ids is None else Event.objects.filter(pk__in=event_ids)
+    rows = (
+        events.annotate(
+            counted_seats=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)),
+            counted_waitlist=Count("registrations", filter=waiting),
+            counted_attended=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)
+            ),
+            first_place=Coalesce(Min("registrations__waitlist_position", filter=waiting), 0),
+            last_place=Coalesce(Max("registrations__waitlist_position", filter=waiting), 0),
+            distinct_places=Count(
+                "registrations__waitlist_position", filter=waiting, distinct=True
+            ),
+        )
+        .filter(
+            ~Q(seats_taken=F("counted_seats"))
+            | ~Q(waitlist_count=F("counted_waitlist"))
+            | ~Q(attended_count=F("counted_attended"))
+            | (Q(counted_waitlist__gt=0) & ~Q(first_place=1))
+            | ~Q(last_place=F("counted_waitlist"))
+            | ~Q(distinct_places=F("counted_waitlist"))
+        )
+        .order_by("pk")
+        .values(
+            "pk",
+            "seats_taken",
+            "counted_seats",
+            "waitlist_count",
+            "counted_waitlist",
+            "attended_count",
+            "counted_attended",
+            "first_place",
+            "last_place",
+            "distinct_places",
+        )
+    )
+    return list(rows)

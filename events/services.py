@@ -8,8 +8,8 @@ after another and an event never has more confirmed registrations than its capac
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -17,9 +17,14 @@ from core.choices import NotificationKind
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from core.i18n import localized
 from core.models import District, User, normalize_email
-from core.services import notification_create
+from core.services import (
+    PreparedNotification,
+    notification_create,
+    notification_frequency,
+    notification_prepare,
+)
 
-from .choices import SEAT_STATUSES, EventStatus, RegistrationStatus
+from .choices import EventStatus, RegistrationStatus
 from .models import (
     AgendaSession,
     CalendarFeed,
@@ -29,6 +34,7 @@ from .models import (
     ReminderSent,
     Speaker,
 )
+from .selectors import registration_counts
 
 MAX_CAPACITY = 100_000
 EVENT_FIELDS = [
@@ -88,21 +94,22 @@ def _local(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def _notice_context(*, user: User, event: Event) -> dict:
+    language = user.language
+    with translation.override(language):
+        title = localized(event, "title", language)
+    return {"title": title, "starts_at": _local(event.starts_at), "venue": event.venue}
+
+
 def _notify(registration: Registration, *, kind: str, template: str, **extra) -> None:
     if registration.user is None:  # anonymised: nobody to tell
         return
-    event = registration.event
-    language = registration.user.language
-    with translation.override(language):
-        title = localized(event, "title", language)
     notification_create(
         recipient=registration.user,
         kind=kind,
         template=template,
         context={
-            "title": title,
-            "starts_at": _local(event.starts_at),
-            "venue": event.venue,
+            **_notice_context(user=registration.user, event=registration.event),
             "position": registration.waitlist_position,
             **extra,
         },
@@ -196,7 +203,7 @@ def event_create(*, user: User, district: District, data: dict) -> Event:
 def event_update(*, event: Event, user: User, data: dict) -> Event:
     """Change an event. Moving its times tells everyone registered (old and new time);
     raising its capacity promotes the waitlist; it cannot drop below the seats taken."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _lock_event(event.pk)
     _require_manager(user, event)
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
         raise ConflictError(_("A cancelled or completed event cannot be changed."), code="status")
@@ -214,18 +221,18 @@ def event_update(*, event: Event, user: User, data: dict) -> Event:
         if field in data:
             setattr(event, field, data[field])
     _validate({field: getattr(event, field) for field in EVENT_FIELDS})
-    taken = event.registrations.filter(status__in=SEAT_STATUSES).count()
-    if event.capacity < taken:
+    if event.capacity < event.seats_taken:
         raise ApplicationError(
             _("%(count)d people already hold a seat; the capacity cannot be lower.")
-            % {"count": taken},
+            % {"count": event.seats_taken},
             code="capacity",
             field="capacity",
         )
     event.save()
     if "sectors" in data:
         event.sectors.set(data["sectors"])
-    _promote(event, seats=event.capacity - taken)
+    if event.status == EventStatus.PUBLISHED:
+        _promote(event)
     if event.status == EventStatus.PUBLISHED and (old_start, old_end) != (
         event.starts_at,
         event.ends_at,
@@ -242,7 +249,7 @@ def event_update(*, event: Event, user: User, data: dict) -> Event:
 
 @transaction.atomic
 def event_publish(*, event: Event, user: User) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _lock_event(event.pk)
     _require_manager(user, event)
     if event.status != EventStatus.DRAFT:
         raise ConflictError(_("Only a draft can be published."), code="status")
@@ -259,7 +266,7 @@ def event_publish(*, event: Event, user: User) -> Event:
 @transaction.atomic
 def event_cancel(*, event: Event, user: User, reason: str = "") -> Event:
     """Cancel an event; everyone registered is told, with the reason."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _lock_event(event.pk)
     _require_manager(user, event)
     if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
         raise ConflictError(_("This event cannot be cancelled any more."), code="status")
@@ -388,82 +395,171 @@ def _check_open(event: Event, now: datetime) -> None:
         )
 
 
-@transaction.atomic
+def _registration_notices(*, user: User, event: Event) -> dict[str, PreparedNotification]:
+    """Both notices a registration may send, rendered before any lock is taken."""
+    context = _notice_context(user=user, event=event)
+    frequency = notification_frequency(user=user, kind=NotificationKind.EVENT_REGISTRATION)
+    return {
+        status: notification_prepare(
+            recipient=user,
+            kind=NotificationKind.EVENT_REGISTRATION,
+            template=template,
+            context=context,
+            frequency=frequency,
+            late=late,
+        )
+        for status, template, late in (
+            (RegistrationStatus.CONFIRMED, "event_confirmed", ()),
+            (RegistrationStatus.WAITLISTED, "event_waitlisted", ("position",)),
+        )
+    }
+
+
+# Take a seat while one is free and nobody waits, else the next place on the waitlist: one
+# statement, which PostgreSQL runs for one registration at a time per event (the row lock it
+# takes lasts until the commit). SET reads the row as it was, so both CASEs agree. It returns
+# the waitlist length: 0 means a seat, N means place N.
+_SEAT_FREE = "seats_taken < capacity AND waitlist_count = 0"
+TAKE_PLACE = f"""
+UPDATE {Event._meta.db_table} SET
+    seats_taken = seats_taken + CASE WHEN {_SEAT_FREE} THEN 1 ELSE 0 END,
+    waitlist_count = waitlist_count + CASE WHEN {_SEAT_FREE} THEN 0 ELSE 1 END
+WHERE id = %s AND status = %s
+    AND registration_opens_at <= %s AND registration_closes_at > %s AND starts_at > %s
+RETURNING waitlist_count
+"""
+
+
+def _take_place(event: Event, now: datetime) -> int | None:
+    """0 for a seat, N for place N on the waitlist, None when registration is not open."""
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_PLACE, [event.pk, EventStatus.PUBLISHED, now, now, now])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def registration_create(*, user: User, event: Event) -> Registration:
-    """A seat while one is free, else a place on the waitlist; the person is told which."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    _check_open(event, timezone.now())
+    """A seat while one is free, else a place on the waitlist; the person is told which.
+
+    What can be known beforehand is done before the event's row is touched: whether
+    registration is open, whether the person is registered already, and both possible
+    notices, rendered. The seat or place is then taken by one conditional UPDATE of the
+    event's counters; what follows under its lock is three INSERTs (the registration, its
+    history, the notice) and the commit.
+    """
+    now = timezone.now()
+    _check_open(event, now)
     existing = (
-        event.registrations.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).first()
+        Registration.objects.filter(event_id=event.pk, user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("pk", flat=True)
+        .first()
     )
     if existing is not None:
         raise ConflictError(
             _("You are already registered for this event."),
             code="already_registered",
-            extra={"registration": existing.pk},
+            extra={"registration": existing},
         )
-    taken = event.registrations.filter(status__in=SEAT_STATUSES).count()
-    now = timezone.now()
-    if taken < event.capacity:
-        values = {"status": RegistrationStatus.CONFIRMED, "confirmed_at": now}
-        template = "event_confirmed"
-    else:
-        last = event.registrations.filter(status=RegistrationStatus.WAITLISTED).aggregate(
-            last=Max("waitlist_position")
-        )["last"]
-        values = {"status": RegistrationStatus.WAITLISTED, "waitlist_position": (last or 0) + 1}
-        template = "event_waitlisted"
+    notices = _registration_notices(user=user, event=event)
     try:
         with transaction.atomic():
+            place = _take_place(event, now)
+            if place is None:  # the event changed since it was read: say how
+                event.refresh_from_db()
+                _check_open(event, timezone.now())
+                raise ApplicationError(
+                    _("This event is not open for registration."), code="not_published"
+                )
+            now = timezone.now()  # after the place is taken: joined in the order of places
+            if place == 0:
+                values = {"status": RegistrationStatus.CONFIRMED, "confirmed_at": now}
+                late = {}
+            else:
+                values = {"status": RegistrationStatus.WAITLISTED, "waitlist_position": place}
+                late = {"position": place}
             registration = Registration.objects.create(
                 event=event, user=user, created_at=now, **values
             )
+            notices[values["status"]].save(url=registration.get_absolute_url(), **late)
     except IntegrityError as exc:  # the database's one-live-registration constraint
         raise ConflictError(
             _("You are already registered for this event."), code="already_registered"
         ) from exc
-    _notify(registration, kind=NotificationKind.EVENT_REGISTRATION, template=template)
     return registration
 
 
-def _promote(event: Event, *, seats: int) -> list[Registration]:
-    """Give free seats to the first people on the waitlist (event row already locked)."""
-    if seats <= 0:
+# Renumber the waitlist 1, 2, 3, ... in the order people joined it, in one statement that
+# touches only the rows whose number changes; returns their ids.
+_REGISTRATIONS = Registration._meta.db_table
+RENUMBER_WAITLIST = f"""
+UPDATE {_REGISTRATIONS} AS waiting SET waitlist_position = ordered.place
+FROM (
+    SELECT id, ROW_NUMBER() OVER (ORDER BY waitlist_position, id) AS place
+    FROM {_REGISTRATIONS} WHERE event_id = %s AND status = %s
+) AS ordered
+WHERE waiting.id = ordered.id AND waiting.waitlist_position <> ordered.place
+RETURNING waiting.id
+"""
+
+
+def _record_history(ids: list[int]) -> None:
+    """One history row per registration changed by a bulk UPDATE, in one INSERT."""
+    if ids:
+        Registration.history.bulk_history_create(
+            Registration.objects.filter(pk__in=ids), update=True
+        )
+
+
+def _renumber_waitlist(event: Event) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(RENUMBER_WAITLIST, [event.pk, RegistrationStatus.WAITLISTED])
+        _record_history([row[0] for row in cursor.fetchall()])
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _count(event: Event, **changes: int) -> None:
+    """Change the counters of a locked event by the given amounts, on the row and the instance."""
+    Event.objects.filter(pk=event.pk).update(
+        **{name: F(name) + amount for name, amount in changes.items()}
+    )
+    for name, amount in changes.items():
+        setattr(event, name, getattr(event, name) + amount)
+
+
+def _promote(event: Event) -> list[Registration]:
+    """Give the free seats to the first people on the waitlist, who are told (the event row
+    is locked by the caller and its counters are current)."""
+    free = event.capacity - event.seats_taken
+    if free <= 0 or event.waitlist_count == 0:
         return []
     promoted = list(
         event.registrations.select_related("user", "event")
         .filter(status=RegistrationStatus.WAITLISTED)
-        .order_by("waitlist_position", "id")[:seats]
+        .order_by("waitlist_position", "id")[:free]
     )
-    if not promoted:
-        return []
     now = timezone.now()
+    Registration.objects.filter(pk__in=[row.pk for row in promoted]).update(
+        status=RegistrationStatus.CONFIRMED, waitlist_position=None, confirmed_at=now
+    )
+    _count(event, seats_taken=len(promoted), waitlist_count=-len(promoted))
+    _record_history([row.pk for row in promoted])
+    _renumber_waitlist(event)
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.waitlist_position = None
         registration.confirmed_at = now
-        registration.save(update_fields=["status", "waitlist_position", "confirmed_at"])
         _notify(registration, kind=NotificationKind.EVENT_REGISTRATION, template="event_promoted")
-    _renumber_waitlist(event)
     return promoted
-
-
-def _renumber_waitlist(event: Event) -> None:
-    """Positions stay 1, 2, 3, ... in the order people joined the waitlist (each move saved
-    row by row, so that the registrations' history shows it)."""
-    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
-        "waitlist_position", "id"
-    )
-    for number, registration in enumerate(waiting, start=1):
-        if registration.waitlist_position != number:
-            registration.waitlist_position = number
-            registration.save(update_fields=["waitlist_position"])
 
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, user: User) -> Registration:
     """Cancel one's registration; a freed seat goes to the first person waiting, who is told."""
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    event = _lock_event(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.user_id != user.pk and not can_manage(user, event):
         raise PermissionDeniedError(_("This is not your registration."))
@@ -479,12 +575,37 @@ def registration_cancel(*, registration: Registration, user: User) -> Registrati
     registration.waitlist_position = None
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
-    if held_seat and event.status == EventStatus.PUBLISHED:
-        taken = event.registrations.filter(status__in=SEAT_STATUSES).count()
-        _promote(event, seats=event.capacity - taken)
+    if held_seat:
+        _count(event, seats_taken=-1)
+        if event.status == EventStatus.PUBLISHED:
+            _promote(event)
     else:
+        _count(event, waitlist_count=-1)
         _renumber_waitlist(event)
     return registration
+
+
+def event_recount(*, event_id: int) -> dict[str, tuple[int, int]]:
+    """Number the event's waitlist 1..N again, check its counters against its registrations
+    and set them right; returns the counters that were wrong, each with (kept, counted)."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        _renumber_waitlist(event)
+        counted = registration_counts(event=event)
+        actual = {
+            "seats_taken": counted[RegistrationStatus.CONFIRMED]
+            + counted[RegistrationStatus.ATTENDED],
+            "waitlist_count": counted[RegistrationStatus.WAITLISTED],
+            "attended_count": counted[RegistrationStatus.ATTENDED],
+        }
+        wrong = {
+            name: (getattr(event, name), value)
+            for name, value in actual.items()
+            if getattr(event, name) != value
+        }
+        if wrong:
+            Event.objects.filter(pk=event_id).update(**actual)
+    return wrong
 
 
 # Check-in ------------------------------------------------------------------------------
@@ -495,7 +616,7 @@ def checkin(*, event: Event, code: str, user: User) -> Registration:
     """Mark the holder of a ticket as attended; a second check-in is a conflict saying when."""
     if not can_check_in(user, event):
         raise PermissionDeniedError(_("You may not check attendees in at this event."))
-    event = Event.objects.get(pk=event.pk)
+    event = _lock_event(event.pk)  # before the ticket, in the order cancellations lock them
     if event.status != EventStatus.PUBLISHED:
         raise ConflictError(
             _("Check-in is only open for published events; this one is %(status)s.")
@@ -527,6 +648,7 @@ def checkin(*, event: Event, code: str, user: User) -> Registration:
     registration.checked_in_at = timezone.now()
     registration.checked_in_by = user
     registration.save(update_fields=["status", "checked_in_at", "checked_in_by"])
+    _count(event, attended_count=1)
     return registration
 
 

@@ -135,7 +135,9 @@ def event_detail(request, pk: int):
 
 @require_POST
 def register(request, pk: int):
-    event = _event_or_404(request, pk)
+    event = selectors.event_for_action(user=request.user, event_id=pk)
+    if event is None:
+        raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(event.get_absolute_url())
     throttle = ScopedRateThrottle()

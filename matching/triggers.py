@@ -1,23 +1,14 @@
 """Receivers of `core.signals`: a change to one profile, opening or startup re-matches that one
 returnee, opening or startup soon after its transaction commits, not the whole city."""
 
-import logging
-
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from core.broker import broker_publish
 
 
 def _queue(task, object_id: int) -> None:
-    def send():
-        try:
-            task.apply_async(args=[object_id], retry=False)
-        except Exception:  # noqa: BLE001 - the broker may be down; the nightly run catches up
-            logger.warning(
-                "Broker unavailable; %s(%s) left for the nightly run", task.name, object_id
-            )
-
-    transaction.on_commit(send, robust=True)
+    """Queued on commit; with the broker down it is left for the nightly run."""
+    transaction.on_commit(lambda: broker_publish(task, object_id), robust=True)
 
 
 def on_profile_changed(sender, *, user_id: int, **kwargs) -> None:

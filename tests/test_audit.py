@@ -257,16 +257,21 @@ def test_passwords_and_sign_in_times_are_not_kept_in_the_history(client, user, p
     assert user.history.count() == before  # a sign-in is not a change to audit
 
 
-def test_an_admins_change_to_a_registration_is_kept(admin):
-    registration = RegistrationFactory(status="waitlisted", waitlist_position=1)
+def test_an_admins_action_on_a_registration_is_kept(admin):
+    """Admins change registrations through the actions (which call the services); the
+    change is recorded with who made it."""
+    seated = RegistrationFactory()
+    waiting = RegistrationFactory(event=seated.event, status="waitlisted", waitlist_position=1)
     client = pages_as(admin)
-    url = reverse("admin:events_registration_change", args=[registration.pk])
-    data = change_form_data(client.get(url))
-    data["waitlist_position"] = 3
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert_recorded(
-        registration.history.latest(), user=admin, kind="~", fields={"waitlist_position"}
+    response = client.post(
+        reverse("admin:events_registration_changelist"),
+        {"action": "cancel_registrations", "_selected_action": [waiting.pk]},
     )
-    history = client.get(reverse("admin:events_registration_history", args=[registration.pk]))
+    assert response.status_code == 302
+    assert_recorded(
+        waiting.history.latest(), user=admin, kind="~", fields={"status", "waitlist_position"}
+    )
+    history = client.get(reverse("admin:events_registration_history", args=[waiting.pk]))
     assert label(Registration, "waitlist_position") in history.content.decode()
+    form = client.get(reverse("admin:events_registration_change", args=[seated.pk]))
+    assert 'name="status"' not in form.content.decode()  # read-only: the services decide

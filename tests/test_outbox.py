@@ -131,3 +131,46 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice(tmp_path, settings):
     sent = [line.strip("<>").split("@")[0] for line in Path(sent_file).read_text().split()]
     assert sorted(sent) == sorted(f"notification-{row.pk}" for row in rows)
     assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
+
+
+def test_registrations_do_not_wait_for_a_broker_that_went_down(private_redis):
+    """Redis stops in the middle of a rush: the registrations go on at once (the first finds
+    the broker gone after one attempt, the next ones do not try for a while), their notices
+    wait in the outbox, and the sweep delivers each exactly once when Redis is back."""
+    from core import broker
+    from events import services as events_services
+    from events.tests.factories import EventFactory
+
+    event = EventFactory(capacity=3)
+    people = UserFactory.create_batch(8)
+    private_redis.start()
+    with celery_broker(private_redis.url) as app:
+        events_services.registration_create(user=people[0], event=event)  # broker up: queued
+        assert not broker.broker_paused()
+        private_redis.stop()
+
+        started = time.monotonic()
+        for person in people[1:]:
+            events_services.registration_create(user=person, event=event)
+        elapsed = time.monotonic() - started
+        # Before, each registration waited about 6 s for the broker; now the first gives up
+        # after one refused connection and the rest skip it.
+        assert elapsed < 3.0, elapsed
+        assert broker.broker_paused()
+        waiting = Notification.objects.filter(recipient__in=people[1:])
+        assert waiting.count() == 7
+        assert set(waiting.values_list("status", flat=True)) == {NotificationStatus.PENDING}
+
+        private_redis.start()
+        broker.broker_resume()
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            tasks.deliver_pending_notifications.delay()
+            assert wait_until(
+                lambda: (
+                    not Notification.objects.filter(
+                        recipient__in=people, status=NotificationStatus.PENDING
+                    ).exists()
+                )
+            )
+    sent_to = sorted(message.to[0] for message in mail.outbox)
+    assert sent_to == sorted(person.email for person in people)

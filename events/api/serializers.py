@@ -28,7 +28,7 @@ class EventSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organiser = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    seats_left = serializers.SerializerMethodField()
+    seats_left = serializers.IntegerField(read_only=True)
     waitlist_count = serializers.IntegerField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -61,9 +61,6 @@ class EventSerializer(serializers.ModelSerializer):
             "url",
         ]
         read_only_fields = fields
-
-    def get_seats_left(self, event) -> int:
-        return max(event.capacity - getattr(event, "seats_taken", 0), 0)
 
 
 class EventDetailSerializer(EventSerializer):

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -109,7 +110,10 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
         """Register yourself: `confirmed` while seats remain, else `waitlisted` with a position."""
-        registration = services.registration_create(user=request.user, event=self.get_object())
+        event = selectors.event_for_action(user=request.user, event_id=pk)
+        if event is None:
+            raise Http404
+        registration = services.registration_create(user=request.user, event=event)
         return Response(
             serializers.RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED
         )

@@ -1,4 +1,4 @@
-"""Template helpers of the event pages: seats left and the ticket's QR code."""
+"""Template helpers of the event pages: the ticket's QR code."""
 
 import qrcode
 import qrcode.image.svg
@@ -7,12 +7,6 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
-
-
-@register.filter
-def seats_left(event) -> int:
-    """Free seats of an event annotated by the selectors with `seats_taken`."""
-    return max(event.capacity - (getattr(event, "seats_taken", 0) or 0), 0)
 
 
 @register.simple_tag

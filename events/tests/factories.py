@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.tests.factories import DistrictFactory, UserFactory
 from events.choices import EventStatus, RegistrationStatus
 from events.models import Event, Registration
+from events.selectors import registration_counts
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -31,9 +32,31 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration written as it is; the event's seat counters are set to match its rows,
+    as the services would have kept them."""
+
     class Meta:
         model = Registration
 
     event = factory.SubFactory(EventFactory)
     user = factory.SubFactory(UserFactory)
     status = RegistrationStatus.CONFIRMED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        registration = super()._create(model_class, *args, **kwargs)
+        sync_counters(registration.event)
+        return registration
+
+
+def sync_counters(event: Event) -> None:
+    """Set an event's counters from its rows (on the row and the instance)."""
+    counts = registration_counts(event=event)
+    values = {
+        "seats_taken": counts[RegistrationStatus.CONFIRMED] + counts[RegistrationStatus.ATTENDED],
+        "waitlist_count": counts[RegistrationStatus.WAITLISTED],
+        "attended_count": counts[RegistrationStatus.ATTENDED],
+    }
+    Event.objects.filter(pk=event.pk).update(**values)
+    for name, value in values.items():
+        setattr(event, name, value)

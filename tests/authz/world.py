@@ -46,6 +46,7 @@ from core.models import (
 from core.tests.factories import UserFactory
 from events.choices import EventStatus, RegistrationStatus
 from events.models import CalendarFeed, CheckinVolunteer, Event, Registration
+from events.tests.factories import sync_counters
 from matching.tests.factories import AdvisorProposalFactory, MatchFactory
 from policies import services as policy_services
 from policies.models import Policy, PolicyFollow, TopicFollow
@@ -423,6 +424,8 @@ def build_world() -> World:
         event=draft_a, user=draft_registrant_a, **confirmed
     ).pk
     Registration.objects.create(event=draft_b, user=draft_registrant_b, **confirmed)
+    for event in (event_a, draft_a, draft_b):  # the rows above were written as they are
+        sync_counters(event)
     CheckinVolunteer.objects.create(
         event=event_a, user=users[VOLUNTEER], granted_by=users[OFFICIAL_A]
     )
