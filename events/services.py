@@ -442,25 +442,14 @@ def registration_create(*, user: User, event: Event) -> Registration:
     """A seat while one is free, else a place on the waitlist; the person is told which.
 
     What can be known beforehand is done before the event's row is touched: whether
-    registration is open, whether the person is registered already, and both possible
-    notices, rendered. The seat or place is then taken by one conditional UPDATE of the
-    event's counters; what follows under its lock is three INSERTs (the registration, its
-    history, the notice) and the commit.
+    registration is open and both possible notices, rendered. The seat or place is then
+    taken by one conditional UPDATE of the event's counters; what follows under its lock is
+    three INSERTs (the registration, its history, the notice) and the commit. Someone
+    registered already is stopped by the one-live-registration constraint at the first
+    INSERT, which rolls the place back.
     """
     now = timezone.now()
     _check_open(event, now)
-    existing = (
-        Registration.objects.filter(event_id=event.pk, user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if existing is not None:
-        raise ConflictError(
-            _("You are already registered for this event."),
-            code="already_registered",
-            extra={"registration": existing},
-        )
     notices = _registration_notices(user=user, event=event)
     try:
         with transaction.atomic():
@@ -483,8 +472,16 @@ def registration_create(*, user: User, event: Event) -> Registration:
             )
             notices[values["status"]].save(url=registration.get_absolute_url(), **late)
     except IntegrityError as exc:  # the database's one-live-registration constraint
+        existing = (
+            Registration.objects.filter(event_id=event.pk, user=user)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .values_list("pk", flat=True)
+            .first()
+        )
         raise ConflictError(
-            _("You are already registered for this event."), code="already_registered"
+            _("You are already registered for this event."),
+            code="already_registered",
+            extra={"registration": existing} if existing else None,
         ) from exc
     return registration
 
