@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal
 # `make run` serves the demo from this PostgreSQL database, made if missing.
 RUN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_demo
-# Tests empty this Redis database: runs side by side need one each.
+# Tests empty this Redis database (and, with several workers, the ones below it: 13, ...):
+# runs side by side need their own.
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
+# pytest-xdist processes; 0 runs the tests in one process.
+TEST_WORKERS ?= 2
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 	CACHE_URL=$(TEST_CACHE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
 	RATE_LIMITS_ENABLED=true DEBUG=true
@@ -38,7 +41,7 @@ run: install
 
 test: install
 	scripts/services.sh
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,10 +1,30 @@
 """Fixtures shared by every test of the project."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from core.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_of_each_worker(worker_id):
+    """Under pytest-xdist each worker empties and counts in a Redis database of its own: the
+    configured one for the first worker, the ones below it for the others."""
+    if worker_id in ("master", "gw0"):
+        yield
+        return
+    location = settings.CACHES["default"]["LOCATION"]
+    base, _slash, number = location.rpartition("/")
+    own = int(number) - int(worker_id.removeprefix("gw"))
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{own}"}}
+    os.environ["CACHE_URL"] = f"{base}/{own}"  # for the processes tests start
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(autouse=True)
