@@ -18,8 +18,11 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 # in it on the first run (see benchmarks/README.md).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_bench
 BENCH_ARGS ?=
+# The web load benchmark's own database, likewise (see benchmarks/README.md).
+BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_web_bench
+BENCH_WEB_ARGS ?=
 
-.PHONY: install run test lint format messages bench
+.PHONY: install run test lint format messages bench bench-web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +67,10 @@ bench: install
 		createdb --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres" "$(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/benchmark_matching.py $(BENCH_ARGS)
+
+bench-web: install
+	scripts/services.sh
+	psql "$(BENCH_WEB_DATABASE_URL)" -qAtc "select 1" >/dev/null 2>&1 || \
+		createdb --maintenance-db="$(dir $(BENCH_WEB_DATABASE_URL))postgres" "$(notdir $(BENCH_WEB_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(BIN)/python scripts/benchmark_web.py $(BENCH_WEB_ARGS)

@@ -1,0 +1,1 @@
+"""The benchmarks' figures and the settings and views of the web load benchmark."""

@@ -1,0 +1,1217 @@
+#!/usr/bin/env python
+"""Load benchmark of the portal behind gunicorn: a registration rush, lists and search.
+
+    DATABASE_URL=postgres://... .venv/bin/python scripts/benchmark_web.py \
+        [--generate] [--quick] [--output benchmarks/web.json] [--rounds 3]
+
+Against the synthetic data of `manage.py generate_synthetic` (made first when the database
+has none or too little, or always with --generate; the matching engine then runs once so that
+people have matches), and accounts with API tokens of its own, it starts gunicorn with
+production settings on a free loopback port and measures, with a small asyncio client of its
+own (keep-alive HTTP/1.1 where the server keeps connections, 32 at once), side by side:
+
+- the rush: every account registers for one fresh event of limited capacity, each exactly
+  once; registrations per minute, latency, status codes, then the database is checked
+  (seats, waitlist, one live registration each, one notification each);
+- a bare insert: the same number of authenticated POSTs to a view that inserts one row and
+  nothing else, alternated with the rush, for the ratio of the two;
+- CPU per request of gunicorn's workers and of PostgreSQL in both;
+- reads: the API lists, the list pages and policy searches, each alternated with a bare view
+  that lists 20 events, for the ratio to that ceiling.
+
+Each phase runs --rounds times; the figures are medians over the rounds. Writes them, the
+machine, the data counts and the targets with pass or fail as JSON, and prints a summary.
+`make bench-web` runs it against its own database.
+"""
+
+import argparse
+import asyncio
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GIB = 1024**3
+SETTINGS_MODULE = "benchmarks.settings"
+HOST = "127.0.0.1"
+# Redis databases of the benchmark's server (broker, cache): emptied before and after a run.
+BROKER_DB, CACHE_DB = 12, 13
+BENCH_TABLE = "bench_row"
+BENCH_EMAIL = "bench-web-{:05d}@example.invalid"
+RUSH_VENUE = "Web benchmark hall"
+
+FULL = {
+    "scale": {
+        "returnees": 10_000,
+        "startups": 2_000,
+        "openings": 5_000,
+        "advisors": 100,
+        "policies": 5_000,
+        "events": 2_000,
+    },
+    "users": 6_000,
+    "capacity": 500,
+    "read_requests": 200,
+}
+QUICK = {
+    "scale": {
+        "returnees": 1_000,
+        "startups": 200,
+        "openings": 500,
+        "advisors": 20,
+        "policies": 500,
+        "events": 200,
+    },
+    "users": 300,
+    "capacity": 50,
+    "read_requests": 30,
+}
+TARGETS = {
+    "writes_per_minute": 6000.0,
+    "rush_to_bare_ratio": 0.5,
+    "api_list_ratio": 0.6,
+    "html_page_ratio": 0.5,
+    "search_p95_ms": 50.0,
+}
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    # Whatever this process queues or caches goes to the benchmark's own Redis databases.
+    os.environ["CELERY_BROKER_URL"] = redis_url(BROKER_DB)
+    os.environ["CACHE_URL"] = redis_url(CACHE_DB)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False  # no query log in this process
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
+
+
+def redis_url(db: int) -> str:
+    return f"{os.environ.get('BENCH_REDIS_URL', 'redis://127.0.0.1:6379').rstrip('/')}/{db}"
+
+
+# Data ----------------------------------------------------------------------------------------
+
+
+def generate(scale: dict, seed: int) -> float:
+    started = time.perf_counter()
+    numbers = [item for name, count in scale.items() for item in (f"--{name}", str(count))]
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "generate_synthetic",
+            "--replace",
+            "--seed",
+            str(seed),
+            *numbers,
+        ],
+        cwd=BASE_DIR,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def rematch() -> float:
+    from matching import engine
+
+    started = time.perf_counter()
+    engine.rematch_all()
+    return time.perf_counter() - started
+
+
+def clear_previous_runs() -> None:
+    """Removes what earlier runs left: rush events with their registrations, the benchmark
+    accounts' notifications and the bare table's rows."""
+    from django.db import connection, transaction
+
+    from core.models import Notification
+    from events.models import Event, Registration, ReminderSent
+
+    events = list(Event.objects.filter(venue=RUSH_VENUE).values_list("pk", flat=True))
+    with transaction.atomic():
+        if events:
+            ReminderSent.objects.filter(registration__event_id__in=events).delete()
+            # Straight in the tables: row by row (with history) it would take minutes.
+            with connection.cursor() as cursor:
+                for table in (
+                    Registration._meta.db_table,
+                    Registration.history.model._meta.db_table,
+                ):
+                    cursor.execute(f"DELETE FROM {table} WHERE event_id = ANY(%s)", [events])
+            Event.objects.filter(pk__in=events).delete()
+        Notification.objects.filter(recipient__email__startswith="bench-web-").delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {BENCH_TABLE} (id bigserial PRIMARY KEY, "
+                "user_id bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+            )
+            cursor.execute(f"TRUNCATE {BENCH_TABLE}")
+
+
+def bench_accounts(count: int) -> list[tuple[int, str]]:
+    """`count` accounts of the benchmark's own (`bench-web-NNNNN@example.invalid`, no usable
+    password) with API tokens made now, as (user id, token key); made in bulk when missing."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from core.models import User
+
+    emails = [BENCH_EMAIL.format(number) for number in range(1, count + 1)]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    password = make_password(None)
+    User.objects.bulk_create(
+        [
+            User(email=email, full_name=f"Bench User {number}", password=password)
+            for number, email in enumerate(emails, start=1)
+            if email not in existing
+        ],
+        batch_size=2000,
+    )
+    users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    ids = [users[email] for email in emails]
+    with_token = set(Token.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+    Token.objects.bulk_create(
+        [Token(key=Token.generate_key(), user_id=pk) for pk in ids if pk not in with_token],
+        batch_size=2000,
+    )
+    # Tokens expire after API_TOKEN_DAYS: a database kept from an earlier run gets fresh ones.
+    Token.objects.filter(user_id__in=ids).update(created=timezone.now())
+    keys = dict(Token.objects.filter(user_id__in=ids).values_list("user_id", "key"))
+    return [(pk, keys[pk]) for pk in ids]
+
+
+def matched_returnee_token() -> str | None:
+    """The API token of a synthetic returnee whose `/api/v1/me/matches/` has rows."""
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from core.models import User
+    from matching.models import Match
+    from matching.selectors import matches_for_user
+
+    candidates = (
+        Match.objects.filter(is_current=True, returnee__isnull=False)
+        .order_by("returnee_id")
+        .values_list("returnee_id", flat=True)
+        .distinct()[:50]
+    )
+    for user in User.objects.filter(pk__in=list(candidates), is_active=True).order_by("pk"):
+        if matches_for_user(user).count() >= 5:
+            token, _created = Token.objects.get_or_create(user=user)
+            Token.objects.filter(pk=token.pk).update(created=timezone.now())
+            return token.key
+    return None
+
+
+def filter_values() -> dict:
+    """A district and a category that the policies use, for the filtered search."""
+    from django.db.models import Count
+
+    from policies.models import Policy
+
+    district = "pudong"
+    if not Policy.objects.filter(district__code=district, status="published").exists():
+        district = (
+            Policy.objects.filter(status="published", district__isnull=False)
+            .values_list("district__code", flat=True)
+            .first()
+            or "municipal"
+        )
+    category = (
+        Policy.objects.filter(status="published", category="talent_subsidy").exists()
+        and "talent_subsidy"
+    ) or (
+        Policy.objects.filter(status="published")
+        .values("category")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+        .values_list("category", flat=True)
+        .first()
+    )
+    return {"district": district, "category": category}
+
+
+def rush_event(capacity: int, round_number: int):
+    """A fresh published event, registration open, of `capacity` seats."""
+    from django.utils import timezone
+
+    from core.models import District
+    from events.models import Event
+
+    now = timezone.now()
+    starts = now + datetime.timedelta(days=30)
+    return Event.objects.create(
+        kind="forum",
+        title_zh=f"网页压力测试报名 {round_number}",
+        title_en=f"Web benchmark rush {round_number}",
+        district=District.objects.order_by("pk").first(),
+        venue=RUSH_VENUE,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        capacity=capacity,
+        registration_opens_at=now - datetime.timedelta(hours=1),
+        registration_closes_at=starts - datetime.timedelta(days=1),
+        status="published",
+        published_at=now,
+    )
+
+
+def notification_mark() -> int:
+    from django.db.models import Max
+
+    from core.models import Notification
+
+    return Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def check_rush(event, load: dict, notifications_after: int) -> dict:
+    """The invariants of a rush, checked in the database: name -> passed (None: not there)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import Count
+
+    from core.models import Notification
+    from events.choices import SEAT_STATUSES, RegistrationStatus
+    from events.models import Event, Registration
+
+    registrations = Registration.objects.filter(event=event)
+    made = registrations.count()
+    created = load["statuses"].get("201", 0)
+    confirmed = registrations.filter(status__in=SEAT_STATUSES).count()
+    positions = sorted(
+        registrations.filter(status=RegistrationStatus.WAITLISTED).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    live = registrations.exclude(status=RegistrationStatus.CANCELLED)
+    users_twice = (
+        live.values("user_id").annotate(count=Count("id")).filter(count__gt=1).count()
+        + live.filter(user__isnull=True).count()
+    )
+    registered = dict(registrations.values_list("user_id", "pk"))
+    told = Counter(
+        Notification.objects.filter(pk__gt=notifications_after).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    checks = {
+        "all_201": created == load["requests"] and load["completed"] == load["requests"],
+        "rows_equal_201s": made == created,
+        "confirmed_equals_capacity": confirmed == min(event.capacity, made),
+        "waitlist_positions_1_to_n": positions == list(range(1, made - confirmed + 1)),
+        "one_live_registration_per_user": users_twice == 0,
+        "one_notification_per_registration": told == Counter(registered.keys()),
+    }
+    counts = {
+        "registrations": made,
+        "confirmed": confirmed,
+        "waitlisted": len(positions),
+        "notifications": sum(told.values()),
+    }
+    event = Event.objects.get(pk=event.pk)
+    for field, expected in (("seats_taken", confirmed), ("waitlist_count", len(positions))):
+        try:
+            Event._meta.get_field(field)
+        except FieldDoesNotExist:
+            checks[f"{field}_matches_rows"] = None
+            continue
+        counts[field] = getattr(event, field)
+        checks[f"{field}_matches_rows"] = getattr(event, field) == expected
+    return {"checks": checks, "counts": counts}
+
+
+# The server ---------------------------------------------------------------------------------
+
+
+def server_environment(args) -> dict:
+    environment = dict(os.environ)
+    environment.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_SSL_REDIRECT": "false",
+            "RATE_LIMITS_ENABLED": "false",
+            "DATABASE_URL": os.environ["DATABASE_URL"],
+            "CELERY_BROKER_URL": redis_url(BROKER_DB),
+            "CACHE_URL": redis_url(CACHE_DB),
+            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        }
+    )
+    return environment
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def gunicorn_command(args, port: int) -> list[str]:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "returnee_portal.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(args.workers),
+        "--backlog",
+        "2048",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
+        # Several servers may run on one machine: none claims the shared control socket.
+        "--no-control-socket",
+    ]
+    if args.threads > 1:
+        command += ["--threads", str(args.threads)]
+    return command
+
+
+def start_server(args, port: int, log) -> subprocess.Popen:
+    environment = server_environment(args)
+    # Production serves hashed static files from the manifest: the pages need it.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR,
+        env=environment,
+        check=True,
+    )
+    return subprocess.Popen(
+        gunicorn_command(args, port), cwd=BASE_DIR, env=environment, stdout=log, stderr=log
+    )
+
+
+def wait_until_ready(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    request = http_request("GET", "/healthz/", port)
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {server.returncode}")
+        load = asyncio.run(run_load(port, [request], 1, 5, expect=200, timeout=5))
+        if load["statuses"].get("200"):
+            return
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer /healthz/ within a minute")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def flush_redis() -> None:
+    import redis
+
+    for db in (BROKER_DB, CACHE_DB):
+        redis.Redis.from_url(redis_url(db), socket_connect_timeout=3).flushdb()
+
+
+# CPU of the server's processes --------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[str, int, int, str]]:
+    """pid -> (command name, parent pid, CPU ticks (user + system), command line)."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                text = stat.read()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                line = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        table[int(entry)] = (name, int(fields[1]), int(fields[11]) + int(fields[12]), line)
+    return table
+
+
+# A backend's title: "postgres: 15/main: USER DATABASE HOST(PORT) STATE"; an autovacuum
+# worker's: "postgres: 15/main: autovacuum worker DATABASE".
+BACKEND = re.compile(
+    r"^postgres: \S+: (?:autovacuum worker (\S+)|\S+ (\S+) (?:\S+\(\d+\)|\[local\]))"
+)
+
+
+def cpu_snapshot(master: int, database: str) -> dict[str, dict[int, int]]:
+    """CPU ticks of gunicorn's workers, of every PostgreSQL process (`postgres_all`), and of
+    the PostgreSQL processes that serve the benchmark's database (`postgres`: its backends and
+    the server's shared processes, not the backends of other databases on a shared server)."""
+    snapshot = {"gunicorn": {}, "postgres": {}, "postgres_all": {}}
+    for pid, (name, parent, ticks, line) in _processes().items():
+        if parent == master:
+            snapshot["gunicorn"][pid] = ticks
+        elif name == "postgres" or name.startswith("postgres:"):
+            snapshot["postgres_all"][pid] = ticks
+            backend = BACKEND.match(line)
+            if backend is None or database in backend.groups():
+                snapshot["postgres"][pid] = ticks
+    return snapshot
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds per group between two snapshots (a process born in between counts whole)."""
+    return {
+        group: sum(ticks - before[group].get(pid, 0) for pid, ticks in after[group].items())
+        / CLOCK_TICKS
+        for group in after
+    }
+
+
+# The load generator -------------------------------------------------------------------------
+
+
+def http_request(
+    method: str, path: str, port: int, token: str | None = None, *, html: bool = False
+) -> bytes:
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {HOST}:{port}",
+        f"Accept: {'text/html,application/xhtml+xml' if html else 'application/json'}",
+        "User-Agent: returnee-portal-benchmark",
+    ]
+    if token:
+        lines.append(f"Authorization: Token {token}")
+    if method == "POST":
+        lines.append("Content-Length: 0")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
+    """Status, whether the server closes the connection, and the body."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head[:-4].split(b"\r\n")
+    version, status = lines[0].split(b" ", 2)[:2]
+    length, chunked, close = None, False, version == b"HTTP/1.0"
+    for line in lines[1:]:
+        name, _colon, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+        elif name == b"connection":
+            close = b"close" in value.lower()
+    if chunked:
+        parts = []
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                await reader.readuntil(b"\r\n")  # no trailers are sent
+                break
+            parts.append(await reader.readexactly(size + 2))
+        body = b"".join(part[:-2] for part in parts)
+    elif length is not None:
+        body = await reader.readexactly(length)
+    else:
+        body, close = await reader.read(), True
+    return int(status), close, body
+
+
+async def run_load(
+    port: int,
+    requests: list[bytes],
+    concurrency: int,
+    seconds: float,
+    *,
+    expect: int,
+    timeout: float = 60,
+) -> dict:
+    """Sends `requests` in order over `concurrency` connections, each request once, until all
+    are answered or `seconds` have passed; reconnects when the server closes a connection."""
+    state = {"next": 0}
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    errors: Counter = Counter()
+    samples: dict[str, str] = {}
+    connections = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    last_answer = started
+
+    async def connection() -> None:
+        nonlocal connections, last_answer
+        reader = writer = None
+        try:
+            while True:
+                index = state["next"]
+                if index >= len(requests) or time.perf_counter() >= deadline:
+                    return
+                state["next"] = index + 1
+                sent = time.perf_counter()
+                try:
+                    async with asyncio.timeout(timeout):
+                        if writer is None:
+                            reader, writer = await asyncio.open_connection(HOST, port)
+                            connections += 1
+                        writer.write(requests[index])
+                        status, close, body = await read_response(reader)
+                except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
+                    errors[type(exc).__name__] += 1
+                    if writer is not None:
+                        writer.close()
+                    reader = writer = None
+                    continue
+                last_answer = time.perf_counter()
+                latencies.append((last_answer - sent) * 1000)
+                statuses[str(status)] += 1
+                if status != expect and str(status) not in samples:
+                    samples[str(status)] = body[:300].decode("utf-8", errors="replace")
+                if close:
+                    writer.close()
+                    reader = writer = None
+        finally:
+            if writer is not None:
+                writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(min(concurrency, len(requests)))))
+    elapsed = max(last_answer - started, 1e-9)
+    ok = statuses.get(str(expect), 0)
+    return {
+        "requests": len(requests),
+        "completed": len(latencies),
+        "ok": ok,
+        "seconds": round(elapsed, 3),
+        "per_second": round(ok / elapsed, 1),
+        "per_minute": round(ok / elapsed * 60),
+        "latency_ms": latency_summary(latencies),
+        "statuses": dict(sorted(statuses.items())),
+        "errors": dict(errors),
+        "error_samples": samples,
+        "connections": connections,
+        "stopped_at_time_limit": state["next"] < len(requests),
+    }
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def latency_summary(samples: list[float]) -> dict:
+    if not samples:
+        return {"p50": None, "p95": None, "p99": None, "max": None}
+    return {
+        "p50": round(percentile(samples, 0.50), 1),
+        "p95": round(percentile(samples, 0.95), 1),
+        "p99": round(percentile(samples, 0.99), 1),
+        "max": round(max(samples), 1),
+    }
+
+
+class Bench:
+    """One running server and what the phases measured on it."""
+
+    def __init__(self, args, port: int, server: subprocess.Popen, database: str):
+        self.args = args
+        self.port = port
+        self.server = server
+        self.database = database
+
+    def phase(self, requests: list[bytes], *, expect: int, concurrency: int, seconds: float):
+        """Runs one load with the CPU of the server, PostgreSQL and this client around it."""
+        before = cpu_snapshot(self.server.pid, self.database)
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
+        load = asyncio.run(run_load(self.port, requests, concurrency, seconds, expect=expect))
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
+        used = cpu_used(before, cpu_snapshot(self.server.pid, self.database))
+        if self.server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {self.server.returncode}")
+        client = (client_after.ru_utime - client_before.ru_utime) + (
+            client_after.ru_stime - client_before.ru_stime
+        )
+        answered = max(load["completed"], 1)
+        load["cpu_ms_per_request"] = {
+            "gunicorn": round(used["gunicorn"] * 1000 / answered, 2),
+            "postgres": round(used["postgres"] * 1000 / answered, 2),
+            "postgres_all": round(used["postgres_all"] * 1000 / answered, 2),
+            "client": round(client * 1000 / answered, 2),
+        }
+        load["client_cpu_share"] = round(client / load["seconds"], 3)
+        return load
+
+
+# The phases ---------------------------------------------------------------------------------
+
+
+def read_endpoints(matches_token: str | None, filters: dict, today: str) -> list[dict]:
+    def search(query: str, **extra) -> str:
+        return "/api/v1/policies/?" + urlencode({"q": query, **extra}, quote_via=quote)
+
+    filtered = search("talent", **filters, active_on=today)
+    endpoints = [
+        ("events API", "/api/v1/events/", "api_list"),
+        ("policies API", "/api/v1/policies/", "api_list"),
+        ("startups API", "/api/v1/startups/", "api_list"),
+        ("advisors API", "/api/v1/advisors/", "api_list"),
+        ("talent directory API", "/api/v1/returnees/", "api_list"),
+        ("my matches API", "/api/v1/me/matches/", "api_list"),
+        ("events page", "/events/", "html_page"),
+        ("policies page", "/policies/", "html_page"),
+        ("startups page", "/startups/", "html_page"),
+        ("search talent", search("talent"), "search"),
+        ("search 人才", search("人才"), "search"),
+        ("search 人才公寓", search("人才公寓"), "search"),
+        ("search 集成电路 补贴", search("集成电路 补贴"), "search"),
+        ("search talent + filters", filtered, "search"),
+    ]
+    return [
+        {
+            "name": name,
+            "path": path,
+            "kind": kind,
+            "token": matches_token if path == "/api/v1/me/matches/" else None,
+        }
+        for name, path, kind in endpoints
+    ]
+
+
+def get(endpoint: dict, port: int) -> bytes:
+    return http_request(
+        "GET", endpoint["path"], port, endpoint["token"], html=endpoint["kind"] == "html_page"
+    )
+
+
+def run_rounds(bench: Bench, accounts, matches_token: str | None, filters: dict) -> dict:
+    from django.utils import timezone
+
+    args = bench.args
+
+    rng = random.Random(args.seed)
+    today = timezone.localdate().isoformat()
+    endpoints = read_endpoints(matches_token, filters, today)
+    bare_list = http_request("GET", "/bench/list/", bench.port)
+    results = {
+        "rush": [],
+        "bare_insert": [],
+        "reads": {endpoint["name"]: [] for endpoint in endpoints},
+        "bare_list": {endpoint["name"]: [] for endpoint in endpoints},
+    }
+
+    print("Warming up the workers...", flush=True)
+    warm = [get(endpoint, bench.port) for endpoint in endpoints]
+    bench.phase(warm * args.workers + [bare_list] * 20, expect=200, concurrency=4, seconds=120)
+    inserts = [
+        http_request("POST", "/bench/insert/", bench.port, key) for _pk, key in accounts[:20]
+    ]
+    bench.phase(inserts, expect=201, concurrency=4, seconds=60)
+
+    for round_number in range(1, args.rounds + 1):
+        order = list(accounts)
+        rng.shuffle(order)
+        writes = ["rush", "bare_insert"] if round_number % 2 else ["bare_insert", "rush"]
+        for phase in writes:
+            if phase == "rush":
+                results["rush"].append(rush_phase(bench, order, round_number))
+            else:
+                requests = [
+                    http_request("POST", "/bench/insert/", bench.port, key) for _pk, key in order
+                ]
+                print(f"Round {round_number}: bare insert, {len(requests)} POSTs...", flush=True)
+                load = bench.phase(
+                    requests, expect=201, concurrency=args.concurrency, seconds=args.max_seconds
+                )
+                results["bare_insert"].append(load)
+                print(f"  {load['per_minute']:,}/min, p95 {load['latency_ms']['p95']} ms")
+        print(f"Round {round_number}: reads, {args.read_requests} requests each...", flush=True)
+        for index, endpoint in enumerate(endpoints):
+            requests = [get(endpoint, bench.port)] * args.read_requests
+            pair = [("reads", requests), ("bare_list", [bare_list] * args.read_requests)]
+            if (round_number + index) % 2 == 0:
+                pair.reverse()
+            for key, batch in pair:
+                load = bench.phase(
+                    batch,
+                    expect=200,
+                    concurrency=args.read_concurrency,
+                    seconds=args.read_seconds,
+                )
+                results[key][endpoint["name"]].append(load)
+    return {"results": results, "endpoints": endpoints}
+
+
+def rush_phase(bench: Bench, order, round_number: int) -> dict:
+    args = bench.args
+    event = rush_event(args.capacity, round_number)
+    requests = [
+        http_request("POST", f"/api/v1/events/{event.pk}/register/", bench.port, key)
+        for _pk, key in order
+    ]
+    mark = notification_mark()
+    print(
+        f"Round {round_number}: rush, {len(requests)} registrations for event {event.pk} "
+        f"({args.capacity} seats)...",
+        flush=True,
+    )
+    load = bench.phase(requests, expect=201, concurrency=args.concurrency, seconds=args.max_seconds)
+    load["event"] = event.pk
+    load.update(check_rush(event, load, mark))
+    failed = [name for name, passed in load["checks"].items() if passed is False]
+    verdict = f"failed: {', '.join(failed)}" if failed else "pass"
+    print(
+        f"  {load['per_minute']:,}/min, p95 {load['latency_ms']['p95']} ms, "
+        f"statuses {load['statuses']}, checks {verdict}"
+    )
+    return load
+
+
+# Summaries ----------------------------------------------------------------------------------
+
+
+def median(values: list) -> float | None:
+    values = [value for value in values if value is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+def add_counts(loads: list[dict], key: str) -> dict:
+    total: Counter = Counter()
+    for load in loads:
+        total.update(load[key])
+    return dict(sorted(total.items()))
+
+
+def summarise(loads: list[dict]) -> dict:
+    """Medians over the rounds of one phase, with every round's figures."""
+    return {
+        "requests_per_round": loads[0]["requests"] if loads else 0,
+        "per_minute": median([load["per_minute"] for load in loads]),
+        "per_second": median([load["per_second"] for load in loads]),
+        "p50_ms": median([load["latency_ms"]["p50"] for load in loads]),
+        "p95_ms": median([load["latency_ms"]["p95"] for load in loads]),
+        "p99_ms": median([load["latency_ms"]["p99"] for load in loads]),
+        "statuses": add_counts(loads, "statuses"),
+        "errors": add_counts(loads, "errors"),
+        "cpu_ms_per_request": {
+            group: median([load["cpu_ms_per_request"][group] for load in loads])
+            for group in ("gunicorn", "postgres", "postgres_all", "client")
+        },
+        "client_cpu_share": median([load["client_cpu_share"] for load in loads]),
+        "rounds": loads,
+    }
+
+
+def ratios(project: list[dict], bare: list[dict]) -> list[float | None]:
+    return [
+        round(mine["per_second"] / theirs["per_second"], 3) if theirs["per_second"] else None
+        for mine, theirs in zip(project, bare, strict=True)
+    ]
+
+
+def non_200(summary: dict, expected: str) -> int:
+    completed = sum(summary["statuses"].values())
+    errors = sum(summary["errors"].values())
+    return completed - summary["statuses"].get(expected, 0) + errors
+
+
+def target(name: str, value, limit: float, unit: str, *, at_least: bool = False) -> dict:
+    """Passed when `value` is at most `limit` (or, with `at_least`, at least it)."""
+    passed = value is not None and (value >= limit if at_least else value <= limit)
+    value = round(value, 3) if isinstance(value, float) else value
+    return {"name": name, "value": value, "limit": limit, "unit": unit, "passed": passed}
+
+
+def build_figures(run: dict) -> dict:
+    results = run["results"]
+    rush = summarise(results["rush"])
+    bare = summarise(results["bare_insert"])
+    rush_ratio = median(ratios(results["rush"], results["bare_insert"]))
+    checks = {}
+    for load in results["rush"]:
+        for name, passed in load["checks"].items():
+            if passed is None:
+                checks.setdefault(name, None)
+            else:
+                checks[name] = bool(checks.get(name, True)) and passed
+    rush["checks"] = checks
+    rush["reaches_6000_per_minute"] = (rush["per_minute"] or 0) >= TARGETS["writes_per_minute"]
+    bare["reaches_6000_per_minute"] = (bare["per_minute"] or 0) >= TARGETS["writes_per_minute"]
+    reads = []
+    for endpoint in run["endpoints"]:
+        name = endpoint["name"]
+        mine = summarise(results["reads"][name])
+        theirs = summarise(results["bare_list"][name])
+        reads.append(
+            {
+                "name": name,
+                "path": endpoint["path"],
+                "kind": endpoint["kind"],
+                "ratio_to_bare": median(ratios(results["reads"][name], results["bare_list"][name])),
+                **mine,
+                "bare_list": {
+                    key: theirs[key]
+                    for key in (
+                        "per_second",
+                        "p50_ms",
+                        "p95_ms",
+                        "p99_ms",
+                        "statuses",
+                        "errors",
+                        "cpu_ms_per_request",
+                    )
+                },
+            }
+        )
+    targets = [
+        target(
+            "registration rush",
+            rush["per_minute"],
+            TARGETS["writes_per_minute"],
+            "per min",
+            at_least=True,
+        ),
+        target(
+            "rush / bare insert",
+            rush_ratio,
+            TARGETS["rush_to_bare_ratio"],
+            "ratio",
+            at_least=True,
+        ),
+        target("rush answers that are not 201", non_200(rush, "201"), 0, "requests"),
+        target(
+            "rush database checks failed",
+            sum(1 for passed in checks.values() if passed is False),
+            0,
+            "checks",
+        ),
+    ]
+    for read in reads:
+        if read["kind"] == "search":
+            targets.append(
+                target(f"{read['name']} (p95)", read["p95_ms"], TARGETS["search_p95_ms"], "ms")
+            )
+        else:
+            limit = TARGETS["api_list_ratio" if read["kind"] == "api_list" else "html_page_ratio"]
+            targets.append(
+                target(
+                    f"{read['name']} / bare list",
+                    read["ratio_to_bare"],
+                    limit,
+                    "ratio",
+                    at_least=True,
+                )
+            )
+    targets.append(
+        target(
+            "read answers that are not 200",
+            sum(non_200(read, "200") for read in reads),
+            0,
+            "requests",
+        )
+    )
+    return {
+        "rush": rush,
+        "bare_insert": bare,
+        "rush_to_bare_ratio": rush_ratio,
+        "rush_to_bare_ratio_by_round": ratios(results["rush"], results["bare_insert"]),
+        "reads": reads,
+        "targets": targets,
+    }
+
+
+# What was measured on what ------------------------------------------------------------------
+
+
+def machine(args) -> dict:
+    from django.db import connection
+
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = 0
+    with open("/proc/meminfo", encoding="utf-8") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    import django
+    import gunicorn
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(memory / GIB, 1),
+        "postgresql": postgres,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": {
+            "version": gunicorn.__version__,
+            "workers": args.workers,
+            "threads": args.threads,
+            "worker_class": "gthread" if args.threads > 1 else "sync",
+            "settings": SETTINGS_MODULE,
+        },
+    }
+
+
+def data_counts() -> dict:
+    from django.utils import timezone
+
+    from core.models import User
+    from events.models import Event
+    from matching.management.synthetic.marks import synthetic_users
+    from matching.models import Match
+    from policies.models import Policy
+    from startups.models import Opening, Startup
+    from talent.models import AdvisorProfile, ReturneeProfile
+
+    return {
+        "synthetic_users": synthetic_users().count(),
+        "returnee_profiles": ReturneeProfile.objects.count(),
+        "listed_returnees": ReturneeProfile.objects.filter(is_public=True).count(),
+        "startups": Startup.objects.count(),
+        "openings": Opening.objects.count(),
+        "advisors": AdvisorProfile.objects.filter(is_active=True).count(),
+        "policies": Policy.objects.count(),
+        "published_policies": Policy.objects.filter(status="published").count(),
+        "events": Event.objects.count(),
+        "upcoming_published_events": Event.objects.filter(
+            status="published", starts_at__gt=timezone.now()
+        ).count(),
+        "current_matches": Match.objects.filter(is_current=True).count(),
+        "benchmark_accounts": User.objects.filter(email__startswith="bench-web-").count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--generate", action="store_true", help="make fresh synthetic data first")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: small data, few requests"
+    )
+    parser.add_argument("--output", default="benchmarks/web.json", help="the JSON file")
+    parser.add_argument("--rounds", type=int, default=3, help="times each phase runs (default 3)")
+    parser.add_argument(
+        "--users", type=int, help="accounts in the rush (default 6000, 300 with --quick)"
+    )
+    parser.add_argument(
+        "--capacity", type=int, help="seats of the rush event (default 500, 50 with --quick)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=32, help="connections of the write phases (default 32)"
+    )
+    parser.add_argument(
+        "--read-requests", type=int, help="requests per read and round (default 200, 30 quick)"
+    )
+    parser.add_argument(
+        "--read-concurrency", type=int, default=4, help="connections of the reads (default 4)"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=600, help="longest write phase (default 600 s)"
+    )
+    parser.add_argument(
+        "--read-seconds", type=float, default=120, help="longest read phase (default 120 s)"
+    )
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (default 5)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker; more than 1 is gthread"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the data and the order")
+    args = parser.parse_args()
+    size = QUICK if args.quick else FULL
+    args.users = args.users or size["users"]
+    args.capacity = args.capacity or size["capacity"]
+    args.read_requests = args.read_requests or size["read_requests"]
+    for name in ("rounds", "users", "capacity", "concurrency", "read_requests", "workers"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.threads < 1 or args.read_concurrency < 1:
+        parser.error("--threads and --read-concurrency must be at least 1")
+
+    setup_django()
+    from django.conf import settings
+
+    from matching.management.synthetic.marks import synthetic_users
+    from matching.models import Match
+
+    generator_seconds = rematch_seconds = None
+    have = synthetic_users().filter(email__regex=r"^synthetic-[0-9]+@").count()
+    if args.generate or have < size["scale"]["returnees"]:
+        print("Making the synthetic data (manage.py generate_synthetic)...", flush=True)
+        generator_seconds = generate(size["scale"], args.seed)
+    if generator_seconds is not None or not Match.objects.filter(is_current=True).exists():
+        print("Matching everyone once (matching.engine.rematch_all)...", flush=True)
+        rematch_seconds = rematch()
+    print(f"Preparing {args.users:,} accounts with API tokens...", flush=True)
+    clear_previous_runs()
+    accounts = bench_accounts(args.users)
+    matches_token = matched_returnee_token()
+    if matches_token is None:
+        print("No returnee with matches: /api/v1/me/matches/ will answer an empty list.")
+    filters = filter_values()
+    database = settings.DATABASES["default"]["NAME"]
+    figures_machine = machine(args)
+    figures_data = data_counts()
+
+    port = free_port()
+    print(
+        f"Starting gunicorn on {HOST}:{port} ({args.workers} workers, {args.threads} thread(s))...",
+        flush=True,
+    )
+    flush_redis()
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with tempfile.TemporaryFile(mode="w+") as log:
+        server = None
+        try:
+            server = start_server(args, port, log)
+            wait_until_ready(server, port)
+            bench = Bench(args, port, server, database)
+            run = run_rounds(bench, accounts, matches_token, filters)
+        except BaseException:
+            log.seek(0)
+            tail = log.read()[-4000:]
+            if tail:
+                print("gunicorn's last output:\n" + tail, file=sys.stderr)
+            raise
+        finally:
+            if server is not None:
+                stop_server(server)
+            flush_redis()
+            signal.signal(signal.SIGTERM, previous)
+        log.seek(0)
+        server_log = log.read().splitlines()
+
+    figures = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": figures_machine,
+        "data": figures_data,
+        "generator_seconds": round(generator_seconds, 1) if generator_seconds else None,
+        "rematch_seconds": round(rematch_seconds, 1) if rematch_seconds else None,
+        "options": {
+            "quick": args.quick,
+            "rounds": args.rounds,
+            "users": args.users,
+            "capacity": args.capacity,
+            "concurrency": args.concurrency,
+            "read_requests": args.read_requests,
+            "read_concurrency": args.read_concurrency,
+            "max_seconds": args.max_seconds,
+            "read_seconds": args.read_seconds,
+            "seed": args.seed,
+        },
+        **build_figures(run),
+        "server_log": {
+            "lines": len(server_log),
+            "errors": sum(1 for line in server_log if " ERROR " in line or "Traceback" in line),
+        },
+    }
+    output = BASE_DIR / args.output if not Path(args.output).is_absolute() else Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(
+        json.dumps(figures, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    print_summary(figures, output)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` left-aligned in `width` columns, Chinese characters counting two."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - columns)
+
+
+def print_summary(figures: dict, output: Path) -> None:
+    machine_ = figures["machine"]
+    data = figures["data"]
+    gunicorn_ = machine_["gunicorn"]
+    print()
+    print(
+        f"Machine: {machine_['cpu']}, {machine_['cores']} cores, {machine_['ram_gib']} GiB; "
+        f"PostgreSQL {machine_['postgresql']}, Python {machine_['python']}, Django "
+        f"{machine_['django']}; gunicorn {gunicorn_['version']}, {gunicorn_['workers']} "
+        f"{gunicorn_['worker_class']} workers x {gunicorn_['threads']} thread(s)"
+    )
+    print(
+        f"Data: {data['returnee_profiles']:,} returnees, {data['startups']:,} startups, "
+        f"{data['openings']:,} openings, {data['advisors']:,} advisors, "
+        f"{data['published_policies']:,} published policies, {data['events']:,} events, "
+        f"{data['current_matches']:,} current matches; {data['benchmark_accounts']:,} accounts"
+    )
+    options = figures["options"]
+    print(
+        f"Medians of {options['rounds']} rounds; writes over {options['concurrency']} "
+        f"connections, reads over {options['read_concurrency']}."
+    )
+    header = (
+        f"{'':<26}{'req/s':>8}{'/min':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'ratio':>7}{'gunicorn':>10}{'postgres':>10}{'(all)':>8}  statuses"
+    )
+    print(header)
+    print(f"{'':<74}{'CPU ms per request':>28}")
+
+    def row(label: str, summary: dict, ratio) -> None:
+        cpu = summary["cpu_ms_per_request"]
+        ratio_text = f"{ratio:.2f}" if ratio is not None else "-"
+        statuses = ", ".join(f"{code}: {count}" for code, count in summary["statuses"].items())
+        if summary["errors"]:
+            statuses += "; errors " + ", ".join(f"{k}: {v}" for k, v in summary["errors"].items())
+        print(
+            f"{pad(label, 26)}{summary['per_second'] or 0:>8.1f}{summary['per_minute'] or 0:>8.0f}"
+            f"{summary['p50_ms'] or 0:>8.1f}{summary['p95_ms'] or 0:>8.1f}"
+            f"{summary['p99_ms'] or 0:>8.1f}{ratio_text:>7}{cpu['gunicorn'] or 0:>10.2f}"
+            f"{cpu['postgres'] or 0:>10.2f}{cpu['postgres_all'] or 0:>8.2f}  {statuses}"
+        )
+
+    row("rush (register)", figures["rush"], figures["rush_to_bare_ratio"])
+    row("bare insert", figures["bare_insert"], None)
+    for read in figures["reads"]:
+        row(read["name"], read, read["ratio_to_bare"])
+    checks = figures["rush"]["checks"]
+    print(
+        "Rush checks: "
+        + ", ".join(
+            f"{name} {'-' if passed is None else 'pass' if passed else 'FAIL'}"
+            for name, passed in checks.items()
+        )
+    )
+    for item in figures["targets"]:
+        verdict = "PASS" if item["passed"] else "FAIL"
+        print(
+            f"  {verdict}  {item['name']}: {item['value']} {item['unit']} (limit {item['limit']})"
+        )
+    print(
+        f"Written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}"
+    )
+
+
+if __name__ == "__main__":
+    main()
