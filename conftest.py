@@ -37,11 +37,14 @@ def _clean_cache():
 
 @pytest.fixture(autouse=True)
 def _broker_not_paused():
-    """A test that stopped the broker must not leave the next one's queuing paused."""
-    from core.broker import broker_resume
+    """A test that stopped the broker must not leave the next one's queuing paused, nor its
+    batched messages to the next one's broker."""
+    from core.broker import broker_flush, broker_resume
 
+    broker_flush()  # what an earlier test queued goes to the broker it was meant for
     broker_resume()
     yield
+    broker_flush()
     broker_resume()
 
 

@@ -1,13 +1,22 @@
-"""Queue a Celery task after a commit without ever making the request wait for the broker.
+"""Queue Celery tasks after a commit without ever making a request wait for the broker.
 
-The database row the task works on is already safe when it is queued (the outbox, a match to
-redo), and a periodic sweep finds what was not queued. So when the broker cannot be reached,
-queuing gives up after one short connection attempt (BROKER_CONNECT_TIMEOUT) and the process
-stops trying for BROKER_PUBLISH_PAUSE seconds: in a registration rush with Redis down, one
-request waits a fraction of a second and the others not at all.
+The database row a task works on is already safe when it is queued (the outbox, a match to
+redo), and a periodic sweep finds what was not queued. So:
+
+- `broker_publish(task, *args)` sends one message at once, trying the broker once (no
+  reconnect loop, BROKER_CONNECT_TIMEOUT); after a failure the process stops trying for
+  BROKER_PUBLISH_PAUSE seconds and leaves the work to the sweeps.
+- `broker_publish_batched(task, item)` hands an item to a thread of the process, which
+  gathers what arrives within BROKER_BATCH_SECONDS and sends it as one message
+  `task([items])`: a registration rush sends a few messages a second instead of one per
+  registration, and the request does not wait for Redis at all. Items still waiting when
+  the process ends are left to the sweep.
 """
 
+import atexit
 import logging
+import os
+import queue
 import threading
 import time
 
@@ -50,3 +59,69 @@ def broker_publish(task, *args) -> bool:
         logger.warning("Broker unavailable; %s%r left for the sweep", task.name, args)
         return False
     return True
+
+
+class _Batcher:
+    """One per process (made again after a fork): a queue and the thread that empties it."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.items: queue.SimpleQueue = queue.SimpleQueue()
+        self.waiting = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="broker-batcher", daemon=True)
+        self.thread.start()
+
+    def put(self, entry) -> None:
+        self.items.put(entry)
+        self.waiting.set()
+
+    def _run(self) -> None:
+        while True:
+            self.waiting.wait()
+            time.sleep(settings.BROKER_BATCH_SECONDS)
+            self.waiting.clear()  # before draining: what comes after wakes the next round
+            self.send(self._drain())
+
+    def _drain(self) -> list:
+        drained = []
+        while True:
+            try:
+                drained.append(self.items.get_nowait())
+            except queue.Empty:
+                return drained
+
+    def send(self, entries: list) -> None:
+        by_task: dict = {}
+        for task, item in entries:
+            by_task.setdefault(task, []).append(item)
+        for task, items in by_task.items():
+            broker_publish(task, items)
+
+    def flush(self) -> None:
+        """Send what is waiting now, in the calling thread (at exit, and in tests)."""
+        self.send(self._drain())
+
+
+_batcher: _Batcher | None = None
+
+
+def _current_batcher() -> _Batcher:
+    global _batcher
+    with _lock:
+        if _batcher is None or _batcher.pid != os.getpid():
+            _batcher = _Batcher()
+        return _batcher
+
+
+def broker_publish_batched(task, item) -> None:
+    """Queue `item` for `task`, which receives a list of the items gathered together."""
+    _current_batcher().put((task, item))
+
+
+def broker_flush() -> None:
+    """Send the items still waiting in this process, now."""
+    if _batcher is not None and _batcher.pid == os.getpid():
+        _batcher.flush()
+
+
+atexit.register(broker_flush)

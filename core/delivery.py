@@ -126,6 +126,19 @@ def deliver_notification(notification_id: int) -> bool:
         _close(connection)
 
 
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Send several pending instant notifications over one mail connection; how many went."""
+    connection = get_connection()
+    try:
+        return sum(
+            1
+            for notification_id in notification_ids
+            if _deliver_notification(notification_id, connection)
+        )
+    finally:
+        _close(connection)
+
+
 def _deliver_notification(notification_id: int, connection) -> bool:
     with transaction.atomic():
         row = (

@@ -108,6 +108,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_official(self) -> bool:
         return self.district_grants.exists()
 
+    def manages_district(self, district_id: int) -> bool:
+        """An admin, or an official of that district."""
+        return self.is_admin or self.district_grants.filter(district_id=district_id).exists()
+
     @property
     def is_advisor(self) -> bool:
         profile = getattr(self, "advisor_profile", None)

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -14,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from .broker import broker_publish
+from .broker import broker_publish_batched
 from .choices import Frequency, Language, NotificationKind, NotificationStatus
 from .exceptions import ApplicationError
 from .models import (
@@ -132,9 +133,28 @@ def district_grant(*, user: User, district: District, granted_by: User | None = 
     return grant
 
 
+def notification_frequency_sql(*, user: str, kind: str, now: str) -> tuple[str, str, str]:
+    """`notification_frequency()` and what follows from it in `PreparedNotification`, as SQL
+    for a statement that writes a notice without a look-up of its own: the frequency (to be
+    selected AS frequency), and the status and sent_at expressions that read it. `user` and
+    `kind` name the statement's parameters, `now` is an SQL expression of the moment."""
+    table = NotificationPreference._meta.db_table
+    frequency = (
+        f"COALESCE((SELECT frequency FROM {table} WHERE user_id = %({user})s"
+        f" AND kind = %({kind})s), '{Frequency.INSTANT}')"
+    )
+    off = f"frequency = '{Frequency.OFF}'"
+    status = (
+        f"CASE WHEN {off} THEN '{NotificationStatus.SENT}' ELSE '{NotificationStatus.PENDING}' END"
+    )
+    return frequency, status, f"CASE WHEN {off} THEN {now} END"
+
+
 def notification_frequency(*, user: User, kind: str) -> str:
-    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    return preference.frequency if preference else Frequency.INSTANT
+    frequency = NotificationPreference.objects.filter(user=user, kind=kind).values_list(
+        "frequency", flat=True
+    )[:1]
+    return next(iter(frequency), Frequency.INSTANT)
 
 
 @dataclass
@@ -149,23 +169,21 @@ class PreparedNotification:
     context: dict
     subject: str
     body: str
-    frequency: str
+    frequency: str | None  # None: the statement that writes it looks it up (frequency_sql)
     late: tuple[str, ...] = ()
 
-    def save(self, *, url: str = "", **late) -> Notification:
-        """Write the outbox row in the caller's transaction (one INSERT) and queue an instant
-        one for delivery when that transaction commits."""
+    def unsaved(self, *, url: str = "", **late) -> Notification:
+        """The outbox row, not written: the late values given are filled in, the others keep
+        their markers (`late_marker(name)`) for a caller that fills them in SQL."""
         if url and not url.startswith("/"):
             raise ValueError("A notification links to a path of the portal, starting with '/'.")
-        if set(late) != set(self.late):
-            raise ValueError(f"Late values {sorted(self.late)} are needed, got {sorted(late)}.")
         subject, body = self.subject, self.body
         for name, value in late.items():
-            subject = subject.replace(_late_marker(name), str(value))
-            body = body.replace(_late_marker(name), str(value))
+            subject = subject.replace(late_marker(name), str(value))
+            body = body.replace(late_marker(name), str(value))
         now = timezone.now()
         inbox_only = self.frequency == Frequency.OFF
-        notification = Notification.objects.create(
+        return Notification(
             recipient=self.recipient,
             kind=self.kind,
             subject=" ".join(subject.split())[:200],
@@ -179,13 +197,38 @@ class PreparedNotification:
             status=NotificationStatus.SENT if inbox_only else NotificationStatus.PENDING,
             sent_at=now if inbox_only else None,
         )
-        if self.frequency == Frequency.INSTANT:
-            transaction.on_commit(lambda: _enqueue_delivery(notification.pk), robust=True)
+
+    def save(self, *, url: str = "", **late) -> Notification:
+        """Write the outbox row in the caller's transaction (one INSERT) and queue an instant
+        one for delivery when that transaction commits."""
+        if set(late) != set(self.late):
+            raise ValueError(f"Late values {sorted(self.late)} are needed, got {sorted(late)}.")
+        notification = self.unsaved(url=url, **late)
+        notification.save(force_insert=True)
+        self.written(notification.pk)
         return notification
 
+    def written(self, notification_id: int, frequency: str | None = None) -> None:
+        """The row is written (by `save()`, or by the caller's SQL, which may have decided
+        its `frequency`): an instant one is queued for delivery when the transaction commits."""
+        if (frequency or self.frequency) == Frequency.INSTANT:
+            transaction.on_commit(lambda: _enqueue_delivery(notification_id), robust=True)
 
-def _late_marker(name: str) -> str:
-    return f"\x00{name}\x00"
+
+def late_marker(name: str) -> str:
+    """Stands in the rendered text for a late value (printable: it may travel in SQL)."""
+    return f"\u27e6{name}\u27e7"
+
+
+@lru_cache(maxsize=2048)
+def _render(template: str, language: str, context: tuple) -> tuple[str, str]:
+    """A notice's subject and body: a pure function of its template, language and context,
+    so the thousands of people told the same thing at once (a registration rush, a reminder
+    run) share one rendering per process."""
+    with translation.override(language):
+        subject = render_to_string(f"notifications/{template}_subject.txt", dict(context))
+        body = render_to_string(f"notifications/{template}_body.txt", dict(context))
+    return subject, body
 
 
 def notification_prepare(
@@ -195,6 +238,7 @@ def notification_prepare(
     template: str,
     context: dict | None = None,
     frequency: str | None = None,
+    frequency_in_sql: bool = False,
     late: tuple[str, ...] = (),
 ) -> PreparedNotification:
     """Render a notification in the recipient's language, with their e-mail choice for its
@@ -202,13 +246,18 @@ def notification_prepare(
 
     Templates live at `notifications/<template>_subject.txt` and `..._body.txt`; the context
     must be JSON-serialisable, it is kept on the row. `frequency`, when the caller has looked
-    it up already, spares the look-up.
+    it up already, spares the look-up; `frequency_in_sql` leaves it to the statement that
+    writes the row (`notification_frequency_sql`).
     """
     context = context or {}
-    rendering = {**context, **{name: _late_marker(name) for name in late}}
-    with translation.override(recipient.language):
-        subject = render_to_string(f"notifications/{template}_subject.txt", rendering)
-        body = render_to_string(f"notifications/{template}_body.txt", rendering)
+    rendering = {**context, **{name: late_marker(name) for name in late}}
+    key = tuple(sorted(rendering.items()))
+    try:
+        hash(key)
+    except TypeError:  # lists or dicts in the context: rendered each time
+        subject, body = _render.__wrapped__(template, recipient.language, key)
+    else:
+        subject, body = _render(template, recipient.language, key)
     return PreparedNotification(
         recipient=recipient,
         kind=kind,
@@ -216,7 +265,9 @@ def notification_prepare(
         context=context,
         subject=subject,
         body=body,
-        frequency=frequency or notification_frequency(user=recipient, kind=kind),
+        frequency=None
+        if frequency_in_sql
+        else frequency or notification_frequency(user=recipient, kind=kind),
         late=tuple(late),
     )
 
@@ -243,9 +294,9 @@ def notification_create(
 
 
 def _enqueue_delivery(notification_id: int) -> None:
-    from .tasks import deliver_notification
+    from .tasks import deliver_notifications
 
-    broker_publish(deliver_notification, notification_id)
+    broker_publish_batched(deliver_notifications, notification_id)
 
 
 @transaction.atomic

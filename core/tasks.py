@@ -14,6 +14,14 @@ def deliver_notification(notification_id: int) -> bool:
     return delivery.deliver_notification(notification_id)
 
 
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=300, max_retries=5
+)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Several instant notifications written about the same time (queued in one message)."""
+    return delivery.deliver_notifications(notification_ids)
+
+
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def deliver_pending_notifications() -> int:
     """The periodic sweep: e-mails what a broker outage or a dead worker left pending."""

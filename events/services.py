@@ -24,6 +24,7 @@ from core.services import (
     notification_prepare,
 )
 
+from . import seats
 from .choices import EventStatus, RegistrationStatus
 from .models import (
     AgendaSession,
@@ -61,9 +62,7 @@ EVENT_FIELDS = [
 
 
 def can_manage_district(user: User, district_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_admin or user.district_grants.filter(district_id=district_id).exists()
+    return user.is_authenticated and user.manages_district(district_id)
 
 
 def can_manage(user: User, event: Event) -> bool:
@@ -395,10 +394,16 @@ def _check_open(event: Event, now: datetime) -> None:
         )
 
 
-def _registration_notices(*, user: User, event: Event) -> dict[str, PreparedNotification]:
+def _registration_notices(
+    *, user: User, event: Event, frequency_in_sql: bool
+) -> dict[str, PreparedNotification]:
     """Both notices a registration may send, rendered before any lock is taken."""
     context = _notice_context(user=user, event=event)
-    frequency = notification_frequency(user=user, kind=NotificationKind.EVENT_REGISTRATION)
+    frequency = (
+        None
+        if frequency_in_sql
+        else notification_frequency(user=user, kind=NotificationKind.EVENT_REGISTRATION)
+    )
     return {
         status: notification_prepare(
             recipient=user,
@@ -406,6 +411,7 @@ def _registration_notices(*, user: User, event: Event) -> dict[str, PreparedNoti
             template=template,
             context=context,
             frequency=frequency,
+            frequency_in_sql=frequency_in_sql,
             late=late,
         )
         for status, template, late in (
@@ -442,35 +448,24 @@ def registration_create(*, user: User, event: Event) -> Registration:
     """A seat while one is free, else a place on the waitlist; the person is told which.
 
     What can be known beforehand is done before the event's row is touched: whether
-    registration is open and both possible notices, rendered. The seat or place is then
-    taken by one conditional UPDATE of the event's counters; what follows under its lock is
-    three INSERTs (the registration, its history, the notice) and the commit. Someone
-    registered already is stopped by the one-live-registration constraint at the first
-    INSERT, which rolls the place back.
+    registration is open and both possible notices, rendered. Then, on PostgreSQL, one
+    statement (`events.seats`) takes the seat or place with a conditional UPDATE of the
+    event's counters and inserts the registration, its history row and the notice: the row
+    is locked for that statement alone. Someone registered already is stopped by the
+    one-live-registration constraint, which undoes the statement.
     """
     now = timezone.now()
     _check_open(event, now)
-    notices = _registration_notices(user=user, event=event)
+    in_one_statement = connection.vendor == "postgresql"
+    notices = _registration_notices(user=user, event=event, frequency_in_sql=in_one_statement)
     try:
-        with transaction.atomic():
-            place = _take_place(event, now)
-            if place is None:  # the event changed since it was read: say how
-                event.refresh_from_db()
-                _check_open(event, timezone.now())
-                raise ApplicationError(
-                    _("This event is not open for registration."), code="not_published"
-                )
-            now = timezone.now()  # after the place is taken: joined in the order of places
-            if place == 0:
-                values = {"status": RegistrationStatus.CONFIRMED, "confirmed_at": now}
-                late = {}
-            else:
-                values = {"status": RegistrationStatus.WAITLISTED, "waitlist_position": place}
-                late = {"position": place}
-            registration = Registration.objects.create(
-                event=event, user=user, created_at=now, **values
-            )
-            notices[values["status"]].save(url=registration.get_absolute_url(), **late)
+        if not in_one_statement:
+            registration = _register_step_by_step(event=event, user=user, notices=notices)
+        elif connection.in_atomic_block:  # part of the caller's transaction, undone alone
+            with transaction.atomic():
+                registration = seats.register(event=event, user=user, now=now, notices=notices)
+        else:  # one statement is its own transaction: the lock ends with it
+            registration = seats.register(event=event, user=user, now=now, notices=notices)
     except IntegrityError as exc:  # the database's one-live-registration constraint
         existing = (
             Registration.objects.filter(event_id=event.pk, user=user)
@@ -483,6 +478,32 @@ def registration_create(*, user: User, event: Event) -> Registration:
             code="already_registered",
             extra={"registration": existing} if existing else None,
         ) from exc
+    if registration is None:  # the event changed since it was read: say how
+        event.refresh_from_db()
+        _check_open(event, timezone.now())
+        raise ApplicationError(_("This event is not open for registration."), code="not_open")
+    return registration
+
+
+@transaction.atomic
+def _register_step_by_step(
+    *, event: Event, user: User, notices: dict[str, PreparedNotification]
+) -> Registration | None:
+    """What `events.seats` does in one statement, for databases without data-modifying WITH
+    (SQLite, in development: its write transactions run one at a time anyway)."""
+    now = timezone.now()
+    place = _take_place(event, now)
+    if place is None:
+        return None
+    now = timezone.now()
+    if place == 0:
+        values = {"status": RegistrationStatus.CONFIRMED, "confirmed_at": now}
+        late = {}
+    else:
+        values = {"status": RegistrationStatus.WAITLISTED, "waitlist_position": place}
+        late = {"position": place}
+    registration = Registration.objects.create(event=event, user=user, created_at=now, **values)
+    notices[values["status"]].save(url=registration.get_absolute_url(), **late)
     return registration
 
 

@@ -330,6 +330,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 BROKER_PUBLISH_PAUSE = env.float("BROKER_PUBLISH_PAUSE", default=10.0)
+# Instant notifications are queued by a thread of each process, in one message for those
+# written within this many seconds.
+BROKER_BATCH_SECONDS = env.float("BROKER_BATCH_SECONDS", default=0.2)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Events: reminders go out this many minutes before an event starts (largest first).

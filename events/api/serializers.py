@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from core.models import District, Organisation, Sector
 
-from ..choices import EventKind, EventLanguage
+from ..choices import EventKind, EventLanguage, RegistrationStatus
 from ..models import AgendaSession, Event, Registration, Speaker
 
 
@@ -111,30 +111,22 @@ class CancelEventSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
+class RegistrationSerializer(serializers.Serializer):
+    """A plain serializer (no model introspection per instance): the registration rush
+    answers thousands of these a minute."""
+
+    id = serializers.IntegerField(read_only=True)
+    event = serializers.IntegerField(source="event_id", read_only=True)
     event_title = serializers.CharField(source="event.title", read_only=True)
     starts_at = serializers.DateTimeField(source="event.starts_at", read_only=True)
-    ticket_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices, read_only=True)
+    waitlist_position = serializers.IntegerField(read_only=True, allow_null=True)
     code = serializers.SerializerMethodField(
         help_text=_("The ticket code, while the registration holds a seat.")
     )
-
-    class Meta:
-        model = Registration
-        fields = [
-            "id",
-            "event",
-            "event_title",
-            "starts_at",
-            "status",
-            "waitlist_position",
-            "code",
-            "ticket_url",
-            "created_at",
-            "checked_in_at",
-        ]
-        read_only_fields = fields
+    ticket_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     def get_code(self, registration) -> str | None:
         return registration.code if registration.shows_code else None

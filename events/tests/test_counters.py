@@ -16,7 +16,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from core.choices import NotificationKind
+from core import services as core_services
+from core.choices import Frequency, NotificationKind, NotificationStatus
 from core.exceptions import ConflictError
 from core.models import Notification
 from core.privacy import erase_user
@@ -139,29 +140,27 @@ def test_events_recount_finds_wrong_counters_and_sets_them_right(capsys):
     assert list(places.values_list("waitlist_position", flat=True)) == [1, 2]
 
 
-@pytest.mark.django_db
-def test_the_locked_section_of_a_registration_is_one_update_and_three_inserts():
-    """Everything that reads (is it open, registered already, the e-mail choice) and renders
-    comes before the UPDATE that takes the place and the lock; after it only the INSERTs of the
-    registration, its history and the notice, then the commit."""
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_locks_the_event_for_one_statement():
+    """Everything that reads (the e-mail choice) and renders comes first; then one statement
+    takes the place and writes the registration, its history row and the notice, in its own
+    transaction: the event's row is locked for that statement alone, with nothing counted."""
     event = EventFactory(capacity=1)
     services.registration_create(user=UserFactory(), event=event)
     for _ in range(2):  # a seat taken, then the waitlist: the same statements
+        person = UserFactory()
         with CaptureQueriesContext(connection) as queries:
-            services.registration_create(user=UserFactory(), event=event)
-        statements = [query["sql"].lstrip().split()[0].upper() for query in queries]
-        locked = statements[statements.index("UPDATE") :]
-        tables = [query["sql"] for query in queries][statements.index("UPDATE") :]
-        assert locked == ["UPDATE", "INSERT", "INSERT", "INSERT", "RELEASE"] or locked == [
-            "UPDATE",
-            "INSERT",
-            "INSERT",
-            "INSERT",
-        ], locked
-        assert "events_registration" in tables[1]
-        assert "events_historicalregistration" in tables[2]
-        assert "core_notification" in tables[3]
-        assert not any("COUNT(" in sql.upper() or "MAX(" in sql.upper() for sql in tables)
+            registration = services.registration_create(user=person, event=event)
+        statements = [query["sql"] for query in queries]
+        writes = [sql for sql in statements if not sql.lstrip().upper().startswith("SELECT")]
+        assert len(writes) == 1, writes
+        assert writes[0].lstrip().startswith("WITH place AS (")
+        assert statements[-1] == writes[0]  # the last one: nothing after it holds the lock
+        assert not any("COUNT(" in sql.upper() or "MAX(" in sql.upper() for sql in statements)
+        registration.refresh_from_db()
+        history = registration.history.get()
+        assert (history.history_type, history.status) == ("+", registration.status)
+        assert Notification.objects.get(recipient=person).url == registration.get_absolute_url()
 
 
 @pytest.mark.django_db
@@ -176,7 +175,7 @@ def test_the_waitlist_notice_names_the_place_taken():
     assert "(place 1)" in notice.subject
     assert notice.context["position"] == 1
     assert notice.url == registration.get_absolute_url()
-    assert "\x00" not in notice.subject + notice.body
+    assert "\u27e6" not in notice.subject + notice.body  # no marker left
 
 
 @pytest.mark.django_db(transaction=True)
@@ -227,3 +226,31 @@ def test_a_rush_with_cancellations_keeps_every_rule():
         assert list(notices.filter(recipient=row.user).values_list("template", flat=True)) == [
             "event_waitlisted"
         ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("choice", "status", "queued"),
+    [
+        (None, NotificationStatus.PENDING, True),
+        (Frequency.DAILY, NotificationStatus.PENDING, False),
+        (Frequency.OFF, NotificationStatus.SENT, False),
+    ],
+)
+def test_the_registration_statement_follows_the_e_mail_choice(
+    choice, status, queued, django_capture_on_commit_callbacks
+):
+    """The one statement reads the person's e-mail choice for registrations itself: an
+    instant notice is queued on commit, a digest one waits, an "off" one is only in the inbox."""
+    person = UserFactory()
+    if choice is not None:
+        core_services.notification_preference_set(
+            user=person, kind=NotificationKind.EVENT_REGISTRATION, frequency=choice
+        )
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.registration_create(user=person, event=EventFactory())
+    notice = Notification.objects.get(recipient=person)
+    assert notice.frequency == (choice or Frequency.INSTANT)
+    assert notice.status == status
+    assert (notice.sent_at is not None) == (status == NotificationStatus.SENT)
+    assert bool(callbacks) == queued
