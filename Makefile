@@ -15,8 +15,11 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 # in it on the first run (see benchmarks/README.md).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_bench
 BENCH_ARGS ?=
+# The policy search benchmark's database: made and migrated if missing; the demo data and
+# 5,000 synthetic policies made in it on the first run.
+SEARCH_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_search_bench
 
-.PHONY: install run test lint format messages bench
+.PHONY: install run test lint format messages bench bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +64,11 @@ bench: install
 		createdb --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres" "$(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/benchmark_matching.py $(BENCH_ARGS)
+
+bench-search: install
+	scripts/services.sh
+	psql "$(SEARCH_BENCH_DATABASE_URL)" -qAtc "select 1" >/dev/null 2>&1 || \
+		createdb --maintenance-db="$(dir $(SEARCH_BENCH_DATABASE_URL))postgres" "$(notdir $(SEARCH_BENCH_DATABASE_URL))"
+	DATABASE_URL=$(SEARCH_BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(SEARCH_BENCH_DATABASE_URL) $(BIN)/python scripts/benchmark_search.py \
+		--output benchmarks/search.json $(BENCH_ARGS)
