@@ -21,8 +21,11 @@ BENCH_ARGS ?=
 # The web load benchmark's own database, likewise (see benchmarks/README.md).
 BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_web_bench
 BENCH_WEB_ARGS ?=
+# The policy search benchmark's database: made and migrated if missing; the demo data and
+# 5,000 synthetic policies made in it on the first run.
+SEARCH_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/returnee_portal_search_bench
 
-.PHONY: install run test lint format messages bench bench-web
+.PHONY: install run test lint format messages bench bench-web bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +77,11 @@ bench-web: install
 		createdb --maintenance-db="$(dir $(BENCH_WEB_DATABASE_URL))postgres" "$(notdir $(BENCH_WEB_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_WEB_DATABASE_URL) $(BIN)/python scripts/benchmark_web.py $(BENCH_WEB_ARGS)
+
+bench-search: install
+	scripts/services.sh
+	psql "$(SEARCH_BENCH_DATABASE_URL)" -qAtc "select 1" >/dev/null 2>&1 || \
+		createdb --maintenance-db="$(dir $(SEARCH_BENCH_DATABASE_URL))postgres" "$(notdir $(SEARCH_BENCH_DATABASE_URL))"
+	DATABASE_URL=$(SEARCH_BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(SEARCH_BENCH_DATABASE_URL) $(BIN)/python scripts/benchmark_search.py \
+		--output benchmarks/search.json $(BENCH_ARGS)

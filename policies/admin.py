@@ -26,6 +26,7 @@ from .models import (
     TopicFollow,
 )
 from .resources import PolicyResource
+from .search import policies_search_refresh
 from .versions import describe_changes
 
 
@@ -155,6 +156,7 @@ class PolicyAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
         """Once fields, sectors and criteria are saved: a published policy that changed is
         published as its next version (followers are told)."""
         super().save_related(request, form, formsets, change)
+        policies_search_refresh([form.instance.pk])
         version = services.policy_record_change(policy=form.instance, user=request.user)
         if version is not None:
             self.message_user(

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.i18n import localized
 from core.models import District, Sector
+from search.models import SEARCH_FIELDS, Searchable
 from talent.choices import DegreeLevel
 
 from .choices import CriterionKind, EligibilityStatus, NoticeReason, PolicyCategory, PolicyStatus
@@ -17,8 +18,9 @@ from .eligibility import rule_problem
 MAX_CRITERIA = 20
 
 
-class Policy(models.Model):
-    """A district (or municipal, when `district` is empty) policy for returnees."""
+class Policy(Searchable):
+    """A district (or municipal, when `district` is empty) policy for returnees; its search
+    words and vector come from `Searchable` (written by `policies.search`)."""
 
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -82,7 +84,7 @@ class Policy(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=SEARCH_FIELDS)
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -26,6 +26,7 @@ from . import services
 from .choices import CriterionKind
 from .eligibility import DISTRICT_KINDS, NUMBER_KINDS
 from .models import Policy
+from .search import policies_search_refresh
 from .selectors import latest_version_number, latest_version_subquery
 
 
@@ -177,6 +178,7 @@ class PolicyResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._changed_published: list[int] = []
+        self._saved: list[int] = []
 
     def dehydrate_criteria(self, policy: Policy) -> str:
         return criteria_text(policy)
@@ -237,6 +239,7 @@ class PolicyResource(resources.ModelResource):
         criteria = getattr(instance, "_imported_criteria", None)
         if criteria is not None:
             services.criteria_replace(instance, criteria)
+        self._saved.append(instance.pk)
         if instance.status == "published":
             self._changed_published.append(instance.pk)
 
@@ -244,6 +247,8 @@ class PolicyResource(resources.ModelResource):
         """Published policies the file changed get their next version (followers told)."""
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
+        # Written by the library, not the services: their words, with their new sectors.
+        policies_search_refresh(self._saved)
         user = kwargs.get("user")
         for policy in Policy.objects.filter(pk__in=self._changed_published):
             services.policy_record_change(policy=policy, user=user)

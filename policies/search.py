@@ -1,136 +1,153 @@
-"""Full-text search of policies over both languages, ranked by relevance.
+"""Full-text search of policies over both languages, best match first.
 
-On PostgreSQL:
-- Words in Latin script are matched with PostgreSQL's full-text search: an 'english'
-  vector (stemmed: "subsidies" finds "subsidy"; title weighs most, then summary, then body
-  and benefits) and a 'simple' vector over both languages' titles, summaries and document
-  numbers, ranked with `ts_rank`; a substring of the title or document number also matches.
-- Chinese has no spaces between words, so a Chinese term (集成电路) matches where it
-  occurs inside the Chinese title, summary, full text, benefits or issuing authority
-  (`icontains`, served by pg_trgm GIN indexes), ranked by where it occurs and by trigram
-  similarity to the title.
-- Several terms (separated by spaces) must all match.
-On SQLite (development only) every term is matched with `icontains` in both languages.
+On PostgreSQL every policy stores its search words (`search.models.Searchable`), written
+here whenever a policy is written (services, admin, import, the synthetic generator):
+
+- A: the titles in both languages and the document number;
+- B: the summaries, the category's name in both languages and the sectors' names;
+- C: the full texts, the benefits, the issuing authority and the issuing district's names;
+
+Chinese cut into words by jieba. A trigger turns them into `search_vector` (stemmed English,
+weighted), which a GIN index serves. A query is cut into words the same way and expanded with
+the synonym groups (`search.query`): every word (or synonym) must match, the best match
+(`ts_rank` of the stored vector) comes first, then the newest.
+
+On SQLite (development only) every word of the query is matched with `icontains` in either
+language.
 """
 
-import re
+from collections.abc import Iterable
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramSimilarity,
-)
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.utils import translation
 
-from core.filters import MAX_QUERY_LENGTH
+from search.query import full_text_search
+from search.text import index_text
 
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+from .choices import PolicyCategory
 
 ZH_FIELDS = ["title_zh", "summary_zh", "body_zh", "benefits_zh", "authority_zh"]
 EN_FIELDS = ["title_en", "summary_en", "body_en", "benefits_en", "authority_en"]
+# Writing any of these changes a policy's search words.
+INDEXED_FIELDS = [
+    *ZH_FIELDS,
+    *EN_FIELDS,
+    "document_number",
+    "category",
+    "district",
+    "sectors",
+]
+WORD_FIELDS = ["search_a", "search_b", "search_c"]
+MUNICIPAL_NAMES = ("上海市", "Shanghai")
 
 
-def english_vector() -> SearchVector:
-    """The stemmed English document; a GIN index (migration 0002) holds the same expression."""
-    return (
-        SearchVector("title_en", config="english", weight="A")
-        + SearchVector("summary_en", config="english", weight="B")
-        + SearchVector("body_en", "benefits_en", "authority_en", config="english", weight="C")
-    )
+def _in_both_languages(label) -> tuple[str, str]:
+    with translation.override("zh-hans"):
+        chinese = str(label)
+    with translation.override("en"):
+        english = str(label)
+    return chinese, english
 
 
-def simple_vector() -> SearchVector:
-    """Unstemmed words of both languages' titles and summaries, and the document number."""
-    return SearchVector(
-        "title_en", "title_zh", "document_number", config="simple", weight="A"
-    ) + SearchVector("summary_en", "summary_zh", config="simple", weight="B")
+def policy_search_words(policy, *, sectors: Iterable, district) -> dict[str, str]:
+    """The search words of `policy` (saved or not) with these sectors and issuing district
+    (None: municipal); each of them only needs its `name_zh` and `name_en`."""
+    category = dict(PolicyCategory.choices).get(policy.category, "")
+    places = (district.name_zh, district.name_en) if district is not None else MUNICIPAL_NAMES
+    return {
+        "search_a": index_text(policy.title_zh, policy.title_en, policy.document_number),
+        "search_b": index_text(
+            policy.summary_zh,
+            policy.summary_en,
+            *_in_both_languages(category),
+            *(name for sector in sectors for name in (sector.name_zh, sector.name_en)),
+        ),
+        "search_c": index_text(
+            policy.body_zh,
+            policy.body_en,
+            policy.benefits_zh,
+            policy.benefits_en,
+            policy.authority_zh,
+            policy.authority_en,
+            *places,
+        ),
+    }
 
 
-def split_terms(query: str) -> tuple[list[str], str]:
-    """The Chinese terms of a query, and the rest (the Latin-script words) as one string."""
-    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
-    chinese, latin = [], []
-    for term in query.split(" "):
-        if not term:
-            continue
-        (chinese if CJK.search(term) else latin).append(term)
-    return chinese, " ".join(latin)
+def policy_index(policy, *, sectors: Iterable | None = None) -> None:
+    """Set the policy's search words from its fields (and `sectors`, or its saved ones);
+    saving the policy stores them."""
+    if sectors is None:
+        sectors = list(policy.sectors.all()) if policy.pk else []
+    for name, value in policy_search_words(
+        policy, sectors=sectors, district=policy.district
+    ).items():
+        setattr(policy, name, value)
 
 
-def _anywhere(term: str, fields: list[str]) -> Q:
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": term})
-    return condition
-
-
-def _chinese_condition(term: str) -> Q:
-    return _anywhere(term, ZH_FIELDS) | Q(document_number__icontains=term)
-
-
-def _chinese_rank(term: str):
-    """Where a Chinese term occurs (title above summary above the rest), and how much of the
-    title it is (trigram similarity)."""
-    return (
-        Case(When(title_zh__icontains=term, then=Value(1.0)), default=Value(0.0))
-        + Case(When(summary_zh__icontains=term, then=Value(0.4)), default=Value(0.0))
-        + Case(
-            When(Q(body_zh__icontains=term) | Q(benefits_zh__icontains=term), then=Value(0.1)),
-            default=Value(0.0),
+def policy_reindex(queryset: QuerySet, *, batch_size: int = 500) -> int:
+    """Rewrite the search words of the policies of `queryset` from what is saved; returns
+    how many. (Also used by migrations, with their historical model.)"""
+    model = queryset.model
+    done = 0
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = list(
+            model._base_manager.filter(pk__in=ids[start : start + batch_size])
+            .select_related("district")
+            .prefetch_related("sectors")
         )
-        + TrigramSimilarity("title_zh", term) * Value(0.5)
-    )
+        for policy in batch:
+            words = policy_search_words(
+                policy, sectors=policy.sectors.all(), district=policy.district
+            )
+            for name, value in words.items():
+                setattr(policy, name, value)
+        model._base_manager.bulk_update(batch, WORD_FIELDS)
+        done += len(batch)
+    return done
 
 
-def _search_postgresql(queryset: QuerySet, chinese: list[str], latin: str) -> QuerySet:
+def policies_search_refresh(ids: Iterable[int]) -> int:
+    """After writes that bypassed the services (the admin's form, an import): rewrite these
+    policies' search words from what is saved."""
+    from .models import Policy
+
+    return policy_reindex(Policy.objects.filter(pk__in=list(ids)))
+
+
+def reindex_all_policies() -> int:
+    from .models import Policy
+
+    return policy_reindex(Policy.objects.all())
+
+
+# Searching -------------------------------------------------------------------------------
+
+
+def _search_fallback(queryset: QuerySet, query: str) -> QuerySet:
+    """SQLite: every word somewhere in either language; title matches first."""
     rank = Value(0.0, output_field=FloatField())
-    for term in chinese:
-        queryset = queryset.filter(_chinese_condition(term))
-        rank = rank + _chinese_rank(term)
-    if latin:
-        english = SearchQuery(latin, config="english", search_type="websearch")
-        simple = SearchQuery(latin, config="simple", search_type="websearch")
-        queryset = queryset.annotate(
-            search_en=english_vector(), search_simple=simple_vector()
-        ).filter(
-            Q(search_en=english)
-            | Q(search_simple=simple)
-            | Q(title_en__icontains=latin)
-            | Q(title_zh__icontains=latin)
-            | Q(document_number__icontains=latin)
-        )
-        rank = (
-            rank
-            + SearchRank(F("search_en"), english)
-            + SearchRank(F("search_simple"), simple) * Value(0.5)
-            + Case(When(title_en__icontains=latin, then=Value(0.3)), default=Value(0.0))
-        )
-    return queryset.annotate(rank=rank)
-
-
-def _search_fallback(queryset: QuerySet, chinese: list[str], latin: str) -> QuerySet:
-    """SQLite: every term somewhere in either language; title matches first."""
-    rank = Value(0.0, output_field=FloatField())
-    for term in [*chinese, *latin.split()]:
-        queryset = queryset.filter(
-            _anywhere(term, ZH_FIELDS + EN_FIELDS) | Q(document_number__icontains=term)
-        )
+    for term in query.split():
+        condition = Q(document_number__icontains=term)
+        for name in ZH_FIELDS + EN_FIELDS:
+            condition |= Q(**{f"{name}__icontains": term})
+        queryset = queryset.filter(condition)
         rank = rank + Case(
             When(Q(title_zh__icontains=term) | Q(title_en__icontains=term), then=Value(1.0)),
             default=Value(0.0),
         )
-    return queryset.annotate(rank=rank)
+    return queryset.annotate(rank=rank).order_by(
+        "-rank", F("published_at").desc(nulls_last=True), "-id"
+    )
 
 
 def policy_search(queryset: QuerySet, query: str) -> QuerySet:
     """Policies of `queryset` matching `query` in Chinese or English, best first."""
-    chinese, latin = split_terms(query)
-    if not chinese and not latin:
+    query = " ".join((query or "").split())
+    if not query:
         return queryset
-    if connection.vendor == "postgresql":
-        queryset = _search_postgresql(queryset, chinese, latin)
-    else:
-        queryset = _search_fallback(queryset, chinese, latin)
-    return queryset.order_by("-rank", F("published_at").desc(nulls_last=True), "-id")
+    if connection.vendor != "postgresql":
+        return _search_fallback(queryset, query)
+    return full_text_search(queryset, query, then=[F("published_at").desc(nulls_last=True), "-id"])

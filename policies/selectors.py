@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from search.models import SEARCH_FIELDS
 from talent.models import Education, ReturneeProfile, WorkExperience
 
 from .choices import MUNICIPAL, CriterionKind, EligibilityStatus, PolicyStatus
@@ -36,9 +37,11 @@ def latest_version_subquery():
 
 
 def policy_base() -> QuerySet[Policy]:
-    """Policies with what a list shows: district, sectors and the latest version number."""
+    """Policies with what a list shows: district, sectors and the latest version number
+    (not the search words, which only the database reads)."""
     return (
-        Policy.objects.select_related("district")
+        Policy.objects.defer(*SEARCH_FIELDS)
+        .select_related("district")
         .prefetch_related("sectors")
         .annotate(version_number=latest_version_subquery())
     )

@@ -51,6 +51,7 @@ from .models import (
     PolicyVersion,
     TopicFollow,
 )
+from .search import INDEXED_FIELDS, policy_index
 from .versions import (
     criteria_changed,
     describe_changes,
@@ -287,6 +288,7 @@ def policy_create(*, user: User, data: dict, criteria: list[dict] | None = None)
     sectors = _apply(policy, data)
     _validated(policy)
     cleaned = criteria_clean(criteria or [])
+    policy_index(policy, sectors=sectors or [])
     _save(policy)
     if sectors:
         policy.sectors.set(sectors)
@@ -316,6 +318,8 @@ def policy_update(
     if policy.status == PolicyStatus.PUBLISHED:
         _check_publishable(policy)
     cleaned = criteria_clean(criteria) if criteria is not None else None
+    if any(name in data for name in INDEXED_FIELDS):
+        policy_index(policy, sectors=sectors)
     _save(policy)
     if sectors is not None:
         policy.sectors.set(sectors)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "core",
+    "search",
     "talent",
     "startups",
     "events",

@@ -7,6 +7,7 @@ from core.exceptions import ApplicationError
 
 from . import services
 from .models import Founder, Opening, Startup, StartupConsultation
+from .search import openings_reindex, startups_reindex
 
 
 class FounderInline(admin.TabularInline):
@@ -62,6 +63,12 @@ class StartupAdmin(admin.ModelAdmin):
         ),
     )
 
+    def save_related(self, request, form, formsets, change):
+        """Once the startup and its openings are saved: their search words."""
+        super().save_related(request, form, formsets, change)
+        startups_reindex(Startup.objects.filter(pk=form.instance.pk))
+        openings_reindex(Opening.objects.filter(startup=form.instance))
+
     def _run(self, request, queryset, service, done_message):
         done = 0
         for startup in queryset:
@@ -108,6 +115,11 @@ class OpeningAdmin(admin.ModelAdmin):
     list_select_related = ["startup", "sector"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "created_at"
+
+    def save_related(self, request, form, formsets, change):
+        """Once the opening and its skills are saved: its search words."""
+        super().save_related(request, form, formsets, change)
+        openings_reindex(Opening.objects.filter(pk=form.instance.pk))
 
 
 @admin.register(Founder)

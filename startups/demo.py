@@ -12,6 +12,7 @@ from core.models import District, IndustrialPark, Sector, User
 from talent.services import skill_get_or_create
 
 from .models import Founder, Opening, Startup
+from .search import openings_reindex, startups_reindex
 
 OFFICIAL_EMAIL = "official.pudong@example.com"
 FALLBACK_FOUNDER = "returnee@example.com"
@@ -225,4 +226,7 @@ def seed(log=print) -> None:
             )
             opening.skills.set([skill_get_or_create(name=name) for name in item["skills"]])
             openings += 1
+    names = [entry["name"] for entry in STARTUPS]
+    startups_reindex(Startup.objects.filter(name__in=names))
+    openings_reindex(Opening.objects.filter(startup__name__in=names))
     log(f"Startups: {len(STARTUPS)} startups, {openings} openings.")

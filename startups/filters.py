@@ -3,16 +3,15 @@ District, park and sector are filtered by their `code`."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import MAX_QUERY_LENGTH, CodeFilter, json_list_contains
 from core.models import District, IndustrialPark, Sector
-from talent.models import Skill
 from talent.normalize import normalize_key
 
 from .choices import Need, Stage
 from .models import Opening, Startup
+from .search import opening_search, startup_search
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -57,14 +56,7 @@ class StartupFilterSet(django_filters.FilterSet):
         fields = ["q", "district", "park", "sector", "stage", "need", "verified"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(description_zh__icontains=value)
-            | Q(description_en__icontains=value)
-        )
+        return startup_search(queryset, value)
 
     def filter_need(self, queryset, name, value):
         return json_list_contains(queryset, "needs", value)
@@ -102,19 +94,7 @@ class OpeningFilterSet(django_filters.FilterSet):
         fields = ["q", "sector", "district", "skill", "startup", "is_open"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        key = normalize_key(value)
-        with_skill = Opening.skills.through.objects.filter(
-            skill__in=Skill.objects.filter(key__contains=key) if key else Skill.objects.none()
-        ).values("opening_id")
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(startup__name__icontains=value)
-            | Q(pk__in=with_skill)
-        )
+        return opening_search(queryset, value)
 
     def filter_skill(self, queryset, name, value):
         key = normalize_key(value)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
 from core.models import District, IndustrialPark, Sector
+from search.models import Searchable
 from talent.models import Consultation, Skill
 
 from .choices import Need, Stage
@@ -17,8 +18,9 @@ EARLIEST_FOUNDING_YEAR = 1900
 MAX_TEAM_SIZE = 100_000
 
 
-class Startup(models.Model):
-    """A company founded by returnees, listed in the public startups directory."""
+class Startup(Searchable):
+    """A company founded by returnees, listed in the public startups directory (its search
+    words: `startups.search`)."""
 
     name = models.CharField(_("name"), max_length=200)
     description_zh = models.TextField(_("description (Chinese)"), max_length=4000, blank=True)
@@ -174,8 +176,9 @@ class Founder(models.Model):
         return f"{name} ({self.role})" if self.role else name
 
 
-class Opening(models.Model):
-    """A position a startup wants to fill; the matching engine reads the open ones."""
+class Opening(Searchable):
+    """A position a startup wants to fill; the matching engine reads the open ones (its
+    search words: `startups.search`)."""
 
     startup = models.ForeignKey(
         Startup, on_delete=models.CASCADE, related_name="openings", verbose_name=_("startup")

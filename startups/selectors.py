@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.models import User
+from search.models import SEARCH_FIELDS
 
 from .models import Founder, Opening, Startup, StartupConsultation
 
@@ -12,9 +13,11 @@ def _founders() -> Prefetch:
 
 
 def startup_list() -> QuerySet[Startup]:
-    """The directory: every startup with its place, sector, founders and open openings."""
+    """The directory: every startup with its place, sector, founders and open openings (not
+    the search words, which only the database reads)."""
     return (
-        Startup.objects.select_related("district", "park", "sector")
+        Startup.objects.defer(*SEARCH_FIELDS)
+        .select_related("district", "park", "sector")
         .prefetch_related(_founders())
         .annotate(open_openings=Count("openings", filter=Q(openings__is_open=True), distinct=True))
         .order_by("name", "id")
@@ -22,11 +25,13 @@ def startup_list() -> QuerySet[Startup]:
 
 
 def opening_list() -> QuerySet[Opening]:
-    """Openings of every startup, newest first, with what a card and the matcher read."""
+    """Openings of every startup, newest first, with what a card and the matcher read (not
+    the search words, which only the database reads)."""
     return (
         Opening.objects.select_related(
             "startup", "startup__district", "startup__park", "startup__sector", "sector"
         )
+        .defer(*SEARCH_FIELDS, *(f"startup__{name}" for name in SEARCH_FIELDS))
         .prefetch_related("skills")
         .order_by("-created_at", "-id")
     )

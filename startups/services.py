@@ -20,6 +20,14 @@ from talent.services import consultation_request, skill_get_or_create
 
 from .choices import Stage
 from .models import Founder, Opening, Startup, StartupConsultation
+from .search import (
+    OPENING_INDEXED_FIELDS,
+    STARTUP_INDEXED_FIELDS,
+    WORD_FIELDS,
+    opening_index,
+    openings_reindex,
+    startup_index,
+)
 
 MAX_SKILLS = 20
 MAX_ROLE_LENGTH = 100
@@ -139,6 +147,7 @@ def startup_create(
         needs=_clean_needs(needs),
     )
     _validated(startup)
+    startup_index(startup)
     _save(startup)
     Founder.objects.create(startup=startup, user=user, role=clean_name(role)[:MAX_ROLE_LENGTH])
     startup_changed.send(sender=Startup, startup_id=startup.pk)
@@ -175,7 +184,12 @@ def startup_update(*, startup: Startup, user: User, data: dict) -> Startup:
         startup.verified_at = None
         changed += ["is_verified", "verified_by", "verified_at"]
     _validated(startup)
+    if any(field in STARTUP_INDEXED_FIELDS for field in changed):
+        startup_index(startup)
+        changed += WORD_FIELDS
     _save(startup, update_fields=[*changed, "updated_at"])
+    if "name" in changed or "district" in changed:  # in its openings' words too
+        openings_reindex(startup.openings.all())
     startup_changed.send(sender=Startup, startup_id=startup.pk)
     return startup
 
@@ -329,6 +343,7 @@ def opening_create(
     )
     _validated(opening, exclude=["startup", "sector"])
     skill_rows = _skills(skills)
+    opening_index(opening, skills=[skill.name for skill in skill_rows])
     opening.save()
     opening.skills.set(skill_rows)
     opening_changed.send(sender=Opening, opening_id=opening.pk)
@@ -356,10 +371,15 @@ def opening_update(*, opening: Opening, user: User, data: dict) -> Opening:
             setattr(opening, field, value)
             changed.append(field)
     _validated(opening, exclude=["startup", "sector"])
+    skill_rows = _skills(data["skills"]) if "skills" in data else None
+    if "skills" in data or any(field in OPENING_INDEXED_FIELDS for field in changed):
+        names = None if skill_rows is None else [skill.name for skill in skill_rows]
+        opening_index(opening, skills=names)
+        changed += WORD_FIELDS
     if changed:
         opening.save(update_fields=[*changed, "updated_at"])
-    if "skills" in data:
-        opening.skills.set(_skills(data["skills"]))
+    if skill_rows is not None:
+        opening.skills.set(skill_rows)
     if changed or "skills" in data:
         opening_changed.send(sender=Opening, opening_id=opening.pk)
     return opening

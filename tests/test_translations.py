@@ -42,6 +42,7 @@ def test_no_interface_string_is_missing_from_the_catalogue(tmp_path):
         "manage.py",
         "returnee_portal",
         "core",
+        "search",
         "talent",
         "startups",
         "events",

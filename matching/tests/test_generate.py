@@ -25,8 +25,10 @@ from matching.management.synthetic.marks import (
 )
 from policies.eligibility import rule_problem
 from policies.models import Policy, PolicyVersion
+from policies.search import policy_search
 from policies.tests.factories import PolicyFactory
 from startups.models import Founder, Opening, Startup
+from startups.search import opening_search, startup_search
 from startups.tests.factories import FounderFactory, OpeningFactory
 from talent.models import AdvisorProfile, ReturneeProfile, Skill
 from talent.services import advisor_load
@@ -155,6 +157,24 @@ def test_makes_the_counts_asked_for_with_rows_the_models_accept():
         events,
     ):
         full_clean_all(queryset)
+
+
+def test_the_synthetic_rows_carry_their_search_words():
+    generate(seed=2)
+    policies = synthetic_policies()
+    assert not policies.filter(search_vector__isnull=True).exists()
+    assert not policies.filter(search_a="").exists()
+    assert set(policy_search(policies, "留学回国人员 Returnees")) == set(policies)
+    startups = synthetic_startups()
+    assert not startups.filter(search_vector__isnull=True).exists()
+    startup = startups.order_by("pk").first()
+    assert startup in startup_search(startups, startup.name)
+    openings = Opening.objects.filter(startup__in=startups)
+    assert not openings.filter(search_vector__isnull=True).exists()
+    opening = openings.order_by("pk").prefetch_related("skills").first()
+    skill = opening.skills.all()[0]
+    assert opening in opening_search(openings, skill.name)
+    assert opening in opening_search(openings, opening.startup.name)
 
 
 def test_the_same_seed_makes_the_same_data_and_it_is_never_mixed():

@@ -2,6 +2,7 @@ import factory
 
 from core.tests.factories import DistrictFactory
 from policies.models import Criterion, Policy
+from policies.search import WORD_FIELDS, policy_index
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):
@@ -9,6 +10,7 @@ class PolicyFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Policy
+        skip_postgeneration_save = True
 
     title_zh = factory.Sequence(lambda n: f"测试政策{n}")
     title_en = factory.Sequence(lambda n: f"Test policy {n}")
@@ -16,6 +18,15 @@ class PolicyFactory(factory.django.DjangoModelFactory):
     summary_en = "Summary"
     category = "talent_subsidy"
     district = factory.SubFactory(DistrictFactory)
+
+    @factory.post_generation
+    def search_words(self, create, extracted, **kwargs):
+        """As the services do: the policy's search words."""
+        if create:
+            policy_index(self)
+            type(self).objects.filter(pk=self.pk).update(
+                **{name: getattr(self, name) for name in WORD_FIELDS}
+            )
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

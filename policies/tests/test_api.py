@@ -143,7 +143,8 @@ def test_filters(api_client, grant, admin_user, qingpu):
     assert ids(category="entry_residence") == [city.pk]
     assert ids(sector="integrated-circuits") == [grant.pk]
     assert city.pk not in ids(active_on="2026-06-01")
-    assert ids(q="集成电路") == []
+    assert ids(q="集成电路") == [grant.pk]  # its sector
+    assert ids(q="生物医药") == []
     assert ids(q="overseas talent", district="pudong") == [grant.pk]
 
 

@@ -9,7 +9,7 @@ from talent.models import Skill
 from .conftest import client_for
 from .factories import FounderFactory, OpeningFactory, StartupFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synonym_groups")]
 
 STARTUPS = "/api/v1/startups/"
 OPENINGS = "/api/v1/openings/"
@@ -369,7 +369,9 @@ def test_founders_change_and_close_openings(startup, user, other_user, sensing):
         ("district=xuhui", ["MEMS engineer"]),
         ("district=pudong", ["Analog IC designer", "Old opening"]),
         ("skill=Chip Design", ["Analog IC designer"]),
-        ("q=chip", ["Analog IC designer"]),
+        # The skill, then the sector (integrated circuits: chips, through the synonyms).
+        ("q=chip", ["Analog IC designer", "Old opening"]),
+        ("q=chip design", ["Analog IC designer"]),
         ("q=tidewater", ["Analog IC designer", "Old opening"]),
         ("q=mems", ["MEMS engineer"]),
         ("ordering=title", ["Analog IC designer", "MEMS engineer", "Old opening"]),

@@ -117,15 +117,20 @@ class City(People, PublicServices):
         self.pick_district = weighted(self.districts, DISTRICT_WEIGHTS, key=lambda d: d.code)
         self.pick_sector = weighted(self.sectors, SECTOR_WEIGHTS, key=lambda s: s.code)
         self.parks: dict[int, list[tuple[int, set[int]]]] = {}
+        self.park_rows: dict[int, IndustrialPark] = {}
         for park in IndustrialPark.objects.prefetch_related("sectors").order_by("code"):
             sector_ids = {sector.pk for sector in park.sectors.all()}
             self.parks.setdefault(park.district_id, []).append((park.pk, sector_ids))
+            self.park_rows[park.pk] = park
         self.organisations = list(Organisation.objects.order_by("code"))
 
     def load_vocabulary(self) -> None:
         """Skills, institutions and employers, made where missing (keyed like the profile
         form keys them, so "ETH Zurich" is the demo's "ETH Zürich")."""
         skills = self._ensure(Skill, [(name, {}) for name in words.skill_names()])
+        self.skill_names = dict(
+            Skill.objects.filter(pk__in=skills.values()).values_list("pk", "name")
+        )
         general = [skills[normalize_key(name)] for name in words.GENERAL_SKILLS]
         self.general_skills = Pick(general, exponent=1.0)
         self.sector_skills: dict[int, Pick] = {}

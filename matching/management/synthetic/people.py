@@ -2,10 +2,12 @@
 
 import datetime
 import itertools
+from types import SimpleNamespace
 
 from core.models import User
 from startups.choices import Need, Stage
 from startups.models import Founder, Opening, Startup
+from startups.search import opening_search_words, startup_search_words
 from talent.choices import CompanyRole, Seeking
 from talent.models import Education, ReturneeProfile, WorkExperience
 
@@ -274,12 +276,14 @@ class People:
         startups = tables.table(
             Startup,
             "id name description_zh description_en founded district_id park_id sector_id "
-            "stage team_size website needs is_verified verified_at created_at",
+            "stage team_size website needs is_verified verified_at created_at "
+            "search_a search_b search_c",
         )
         founders = tables.table(Founder, "startup_id user_id role joined_at")
         openings = tables.table(
             Opening,
-            "id startup_id title description sector_id is_open created_at",
+            "id startup_id title description sector_id is_open created_at "
+            "search_a search_b search_c",
         )
         opening_skills = tables.through(Opening._meta.get_field("skills"))
         needs = {Need.FUNDING: 0.6, Need.TALENT: 0.55, Need.OFFICE_SPACE: 0.25}
@@ -294,11 +298,24 @@ class People:
             if plan["stage"] != Stage.IDEA or self._chance(0.5):
                 founded = self.today - datetime.timedelta(days=rng.randint(30, 3650))
             verified = self._chance(0.45)
+            startup = SimpleNamespace(
+                name=plan["name"],
+                description_zh=f"{plan['name']}：{sector.name_zh}领域的留学回国人员创业企业。",
+                description_en=(
+                    f"{plan['name']} is a {sector.name_en.lower()} startup founded by returnees."
+                ),
+            )
+            startup_words = startup_search_words(
+                startup,
+                sector=sector,
+                park=self.park_rows.get(plan["park"]),
+                district=plan["district"],
+            )
             startups.add(
                 startup_id,
-                plan["name"],
-                f"{plan['name']}：{sector.name_zh}领域的留学回国人员创业企业。",
-                f"{plan['name']} is a {sector.name_en.lower()} startup founded by returnees.",
+                startup.name,
+                startup.description_zh,
+                startup.description_en,
                 founded,
                 plan["district"].pk,
                 plan["park"],
@@ -310,6 +327,7 @@ class People:
                 verified,
                 self._moment(365) if verified else None,
                 created,
+                *startup_words.values(),
             )
             for position, returnee in enumerate(plan["founders"]):
                 role = "CEO" if position == 0 else rng.choice(founder_roles)
@@ -319,20 +337,36 @@ class People:
                 opening_id = next(opening_ids)
                 opening_sector = sector if self._chance(0.85) else self.pick_sector(rng)
                 title = f"{rng.choice(words.SENIORITY)}{rng.choice(roles)}".capitalize()
-                openings.add(
-                    opening_id,
-                    startup_id,
-                    title,
-                    f"{plan['name']} is hiring a {title.lower()} in {plan['district'].name_en}.",
-                    opening_sector.pk,
-                    self._chance(0.9),
-                    self._moment(180),
+                opening = SimpleNamespace(
+                    title=title,
+                    description=(
+                        f"{plan['name']} is hiring a {title.lower()} in {plan['district'].name_en}."
+                    ),
                 )
+                is_open, opened = self._chance(0.9), self._moment(180)
                 pool = self.sector_skills[opening_sector.pk]
                 skills = pool.distinct(rng, rng.randint(2, 4))
                 if self._chance(0.5):
                     skills.append(self.general_skills(rng))
-                for skill_id in dict.fromkeys(skills):
+                skills = list(dict.fromkeys(skills))
+                opening_words = opening_search_words(
+                    opening,
+                    startup_name=plan["name"],
+                    skills=[self.skill_names[skill_id] for skill_id in skills],
+                    sector=opening_sector,
+                    district=plan["district"],
+                )
+                openings.add(
+                    opening_id,
+                    startup_id,
+                    title,
+                    opening.description,
+                    opening_sector.pk,
+                    is_open,
+                    opened,
+                    *opening_words.values(),
+                )
+                for skill_id in skills:
                     opening_skills.add(opening_id, skill_id)
 
         self._run("startups", scale.startups, tables, make_row)

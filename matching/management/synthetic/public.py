@@ -12,6 +12,7 @@ from events.models import Event
 from policies.choices import CriterionKind, PolicyCategory, PolicyStatus
 from policies.eligibility import DISTRICT_KINDS, rule_problem
 from policies.models import Criterion, Policy, PolicyVersion
+from policies.search import policy_search_words
 from policies.selectors import policy_with_criteria
 from policies.versions import criteria_changed, policy_snapshot, snapshot_diff
 from talent.choices import ConsultationStatus, DegreeLevel, Expertise
@@ -183,7 +184,8 @@ class PublicServices:
             Policy,
             "id title_zh title_en summary_zh summary_en district_id authority_zh authority_en "
             "document_number category benefits_zh benefits_en benefit_amount effective_from "
-            "expires_on source_url status published_at created_by_id created_at",
+            "expires_on source_url status published_at created_by_id created_at "
+            "search_a search_b search_c",
         )
         policy_sectors = tables.through(Policy._meta.get_field("sectors"))
         criteria = tables.table(
@@ -211,19 +213,34 @@ class PublicServices:
             status = statuses(rng)
             created = self._moment(1500)
             amount = rng.choice(amounts)
+            policy = Policy(
+                title_zh=f"{issuer_zh}{field_zh}留学回国人员{category_zh}（第{index + 1}号）",
+                title_en=f"{issuer_en} {field_en}{category_en} for Returnees (No. {index + 1})",
+                summary_zh=f"{issuer_zh}对符合条件的留学回国人员给予{category_zh}。",
+                summary_en=(
+                    f"{category_en} for returnees who meet the conditions, issued by {issuer_en}."
+                ),
+                authority_zh=f"{issuer_zh}人力资源和社会保障局",
+                authority_en=f"{issuer_en} Human Resources and Social Security Bureau",
+                document_number=f"SYN-{effective.year}-{index + 1:05d}",
+                category=category,
+                benefits_zh=f"最高{amount}元。" if amount else "",
+                benefits_en=f"Up to CNY {amount:,}." if amount else "",
+            )
+            search_words = policy_search_words(policy, sectors=sectors, district=district)
             policies.add(
                 policy_id,
-                f"{issuer_zh}{field_zh}留学回国人员{category_zh}（第{index + 1}号）",
-                f"{issuer_en} {field_en}{category_en} for Returnees (No. {index + 1})",
-                f"{issuer_zh}对符合条件的留学回国人员给予{category_zh}。",
-                f"{category_en} for returnees who meet the conditions, issued by {issuer_en}.",
+                policy.title_zh,
+                policy.title_en,
+                policy.summary_zh,
+                policy.summary_en,
                 district.pk if district else None,
-                f"{issuer_zh}人力资源和社会保障局",
-                f"{issuer_en} Human Resources and Social Security Bureau",
-                f"SYN-{effective.year}-{index + 1:05d}",
+                policy.authority_zh,
+                policy.authority_en,
+                policy.document_number,
                 category,
-                f"最高{amount}元。" if amount else "",
-                f"Up to CNY {amount:,}." if amount else "",
+                policy.benefits_zh,
+                policy.benefits_en,
                 Decimal(amount) if amount else None,
                 effective,
                 expires,
@@ -232,6 +249,7 @@ class PublicServices:
                 created if status != PolicyStatus.DRAFT else None,
                 self.author_id,
                 created,
+                *search_words.values(),
             )
             if status == PolicyStatus.PUBLISHED:
                 published.append(policy_id)
