@@ -14,4 +14,6 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-build-key-not-used-at-run-time-012
 RUN useradd --create-home portal && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "returnee_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Sync gunicorn workers: (2 x cores) + 1, the configuration the load benchmark measures.
+ENV WEB_CONCURRENCY=5
+CMD ["gunicorn", "returnee_portal.wsgi:application", "--bind", "0.0.0.0:8000"]
