@@ -39,13 +39,16 @@ def _clean_cache():
 def _broker_not_paused():
     """A test that stopped the broker must not leave the next one's queuing paused, nor its
     batched messages to the next one's broker."""
+    from core.api.throttling import cache_pause
     from core.broker import broker_flush, broker_resume
 
     broker_flush()  # what an earlier test queued goes to the broker it was meant for
     broker_resume()
+    cache_pause.end()
     yield
     broker_flush()
     broker_resume()
+    cache_pause.end()
 
 
 @pytest.fixture(autouse=True)

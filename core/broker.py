@@ -24,25 +24,38 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-_paused_until = 0.0
-_lock = threading.Lock()
+
+class Pause:
+    """After a failure to reach a shared service (the broker, the cache), stop trying it in
+    this process for a while instead of making every request wait for it again."""
+
+    def __init__(self, seconds_setting: str):
+        self.seconds_setting = seconds_setting
+        self.until = 0.0
+        self.lock = threading.Lock()
+
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+    def start(self) -> None:
+        with self.lock:
+            self.until = time.monotonic() + getattr(settings, self.seconds_setting)
+
+    def end(self) -> None:
+        with self.lock:
+            self.until = 0.0
+
+
+broker_pause = Pause("BROKER_PUBLISH_PAUSE")
 
 
 def broker_paused() -> bool:
-    return time.monotonic() < _paused_until
-
-
-def _pause() -> None:
-    global _paused_until
-    with _lock:
-        _paused_until = time.monotonic() + settings.BROKER_PUBLISH_PAUSE
+    return broker_pause.active()
 
 
 def broker_resume() -> None:
     """Forget an earlier failure (tests, and a process that knows the broker is back)."""
-    global _paused_until
-    with _lock:
-        _paused_until = 0.0
+    broker_pause.end()
 
 
 def broker_publish(task, *args) -> bool:
@@ -55,7 +68,7 @@ def broker_publish(task, *args) -> bool:
         # and a short connection timeout (BROKER_CONNECT_TIMEOUT).
         task.apply_async(args=list(args), retry=False)
     except Exception:  # noqa: BLE001 - whatever the broker says, the row is safe for the sweep
-        _pause()
+        broker_pause.start()
         logger.warning("Broker unavailable; %s%r left for the sweep", task.name, args)
         return False
     return True
@@ -80,7 +93,10 @@ class _Batcher:
             self.waiting.wait()
             time.sleep(settings.BROKER_BATCH_SECONDS)
             self.waiting.clear()  # before draining: what comes after wakes the next round
-            self.send(self._drain())
+            try:
+                self.send(self._drain())
+            except Exception:
+                logger.exception("Queuing a batch failed; left for the sweep")
 
     def _drain(self) -> list:
         drained = []
@@ -102,13 +118,14 @@ class _Batcher:
         self.send(self._drain())
 
 
+_lock = threading.Lock()
 _batcher: _Batcher | None = None
 
 
 def _current_batcher() -> _Batcher:
     global _batcher
     with _lock:
-        if _batcher is None or _batcher.pid != os.getpid():
+        if _batcher is None or _batcher.pid != os.getpid() or not _batcher.thread.is_alive():
             _batcher = _Batcher()
         return _batcher
 

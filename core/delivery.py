@@ -9,6 +9,7 @@ row, so a mail server or client that sees the same message again can drop it.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -167,6 +168,7 @@ def _deliver_notification(notification_id: int, connection) -> bool:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport error leaves it for a retry
             _record_failure([row], exc)
+            _close(connection)  # the next row of a batch opens a fresh connection
             return False
         row.status = NotificationStatus.SENT
         row.sent_at = timezone.now()
@@ -179,16 +181,29 @@ def _with_link(body: str, url: str) -> str:
     return f"{body}\n\n{_absolute(url)}" if url else body
 
 
+SWEEP_SECONDS = 45  # a sweep runs every minute: it stops taking new batches after this
+
+
 def deliver_pending(*, limit: int | None = None) -> int:
-    """Send every pending instant notification (the sweep after a broker or mail outage)."""
-    limit = limit or settings.NOTIFICATION_BATCH_SIZE
-    ids = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, frequency=Frequency.INSTANT)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
-        .order_by("created_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
-    return sum(1 for notification_id in ids if deliver_notification(notification_id))
+    """Send the pending instant notifications (the sweep after a broker or mail outage), in
+    batches of NOTIFICATION_BATCH_SIZE over one mail connection each, until none is left or
+    SWEEP_SECONDS have passed (a broker outage in a rush leaves thousands); `limit` sends
+    one batch of that many."""
+    started = time.monotonic()
+    sent = 0
+    while True:
+        ids = list(
+            Notification.objects.filter(
+                status=NotificationStatus.PENDING, frequency=Frequency.INSTANT
+            )
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)[: limit or settings.NOTIFICATION_BATCH_SIZE]
+        )
+        done = deliver_notifications(ids)
+        sent += done
+        if limit or not done or time.monotonic() - started > SWEEP_SECONDS:
+            return sent
 
 
 def deliver_digest(*, user_id: int, frequency: str) -> int:

@@ -183,10 +183,13 @@ class PreparedNotification:
             body = body.replace(late_marker(name), str(value))
         now = timezone.now()
         inbox_only = self.frequency == Frequency.OFF
+        subject = " ".join(subject.split())
+        if not any(late_marker(name) in subject for name in self.late):
+            subject = subject[:200]  # with a marker left, the caller fills it in, then cuts
         return Notification(
             recipient=self.recipient,
             kind=self.kind,
-            subject=" ".join(subject.split())[:200],
+            subject=subject,
             body=body.strip(),
             url=url,
             template=self.template,

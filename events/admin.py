@@ -184,6 +184,9 @@ class RegistrationAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: a saved form would write back what it read
+
     def has_delete_permission(self, request, obj=None):
         return False
 

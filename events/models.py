@@ -14,6 +14,7 @@ from core.models import District, Organisation, Sector
 from .choices import EventKind, EventLanguage, EventStatus, RegistrationStatus
 
 COUNTER_FIELDS = ("seats_taken", "waitlist_count", "attended_count")
+ONE_LIVE_REGISTRATION = "events_one_live_registration"  # the constraint's name
 
 
 def new_ticket_code() -> str:
@@ -250,7 +251,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 fields=["event", "user"],
                 condition=~Q(status=RegistrationStatus.CANCELLED),
-                name="events_one_live_registration",
+                name=ONE_LIVE_REGISTRATION,
             ),
             models.CheckConstraint(
                 condition=Q(status=RegistrationStatus.WAITLISTED, waitlist_position__isnull=False)

@@ -30,8 +30,21 @@ _unknown = {
 if _unknown:  # a guard for whoever changes the history model
     raise RuntimeError(f"Unknown history columns: {sorted(_unknown)}")
 
-# 0 from the place means a seat; N means place N on the waitlist.
+# Take a seat while one is free and nobody waits, else the next place on the waitlist. SET
+# reads the row as it was, so both CASEs agree; PostgreSQL runs it for one registration at a
+# time per event (its row lock lasts until the commit). It returns the waitlist's length
+# (0: a seat; N: place N) and the moment, taken once the row is locked, so that people are
+# registered in the order of their places.
 SEAT_FREE = "seats_taken < capacity AND waitlist_count = 0"
+TAKE_PLACE = f"""
+    UPDATE {Event._meta.db_table} SET
+        seats_taken = seats_taken + CASE WHEN {SEAT_FREE} THEN 1 ELSE 0 END,
+        waitlist_count = waitlist_count + CASE WHEN {SEAT_FREE} THEN 0 ELSE 1 END
+    WHERE id = %(event)s AND status = %(published)s
+        AND registration_opens_at <= %(now)s AND registration_closes_at > %(now)s
+        AND starts_at > %(now)s
+    RETURNING waitlist_count AS waiting, {{moment}} AS taken_at
+"""
 COMPUTED = {
     "status": "CASE WHEN place.waiting = 0 THEN %(confirmed)s ELSE %(waitlisted)s END",
     "waitlist_position": "NULLIF(place.waiting, 0)",
@@ -120,15 +133,7 @@ def _statement() -> tuple[str, list, list]:
     history_names, history_values, _none = _insert_parts(History, history_computed, "h")
     notice_names, notice_values, notice_fields = _insert_parts(Notification, NOTICE_COMPUTED, "n")
     sql = f"""
-WITH place AS (
-    UPDATE {Event._meta.db_table} SET
-        seats_taken = seats_taken + CASE WHEN {SEAT_FREE} THEN 1 ELSE 0 END,
-        waitlist_count = waitlist_count + CASE WHEN {SEAT_FREE} THEN 0 ELSE 1 END
-    WHERE id = %(event)s AND status = %(published)s
-        AND registration_opens_at <= %(now)s AND registration_closes_at > %(now)s
-        AND starts_at > %(now)s
-    RETURNING waitlist_count AS waiting, clock_timestamp() AS taken_at
-), registration AS (
+WITH place AS ({TAKE_PLACE.format(moment="clock_timestamp()")}), registration AS (
     INSERT INTO {Registration._meta.db_table} ({registration_names})
     SELECT {registration_values} FROM place
     RETURNING *
@@ -151,6 +156,18 @@ def _ticket_link() -> tuple[str, str]:
     """What stands before and after a registration's id in its ticket's path."""
     before, after = Registration(pk=987654321).get_absolute_url().split("987654321")
     return before, after
+
+
+def take_place(event: Event, now) -> int | None:
+    """The UPDATE alone, for the step-by-step path: 0 for a seat, N for place N, or None
+    when registration is not open."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TAKE_PLACE.format(moment="%(now)s"),
+            {"event": event.pk, "published": EventStatus.PUBLISHED, "now": now},
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def _json(value) -> str:

@@ -27,6 +27,7 @@ from core.services import (
 from . import seats
 from .choices import EventStatus, RegistrationStatus
 from .models import (
+    ONE_LIVE_REGISTRATION,
     AgendaSession,
     CalendarFeed,
     CheckinVolunteer,
@@ -421,29 +422,6 @@ def _registration_notices(
     }
 
 
-# Take a seat while one is free and nobody waits, else the next place on the waitlist: one
-# statement, which PostgreSQL runs for one registration at a time per event (the row lock it
-# takes lasts until the commit). SET reads the row as it was, so both CASEs agree. It returns
-# the waitlist length: 0 means a seat, N means place N.
-_SEAT_FREE = "seats_taken < capacity AND waitlist_count = 0"
-TAKE_PLACE = f"""
-UPDATE {Event._meta.db_table} SET
-    seats_taken = seats_taken + CASE WHEN {_SEAT_FREE} THEN 1 ELSE 0 END,
-    waitlist_count = waitlist_count + CASE WHEN {_SEAT_FREE} THEN 0 ELSE 1 END
-WHERE id = %s AND status = %s
-    AND registration_opens_at <= %s AND registration_closes_at > %s AND starts_at > %s
-RETURNING waitlist_count
-"""
-
-
-def _take_place(event: Event, now: datetime) -> int | None:
-    """0 for a seat, N for place N on the waitlist, None when registration is not open."""
-    with connection.cursor() as cursor:
-        cursor.execute(TAKE_PLACE, [event.pk, EventStatus.PUBLISHED, now, now, now])
-        row = cursor.fetchone()
-    return None if row is None else row[0]
-
-
 def registration_create(*, user: User, event: Event) -> Registration:
     """A seat while one is free, else a place on the waitlist; the person is told which.
 
@@ -466,7 +444,9 @@ def registration_create(*, user: User, event: Event) -> Registration:
                 registration = seats.register(event=event, user=user, now=now, notices=notices)
         else:  # one statement is its own transaction: the lock ends with it
             registration = seats.register(event=event, user=user, now=now, notices=notices)
-    except IntegrityError as exc:  # the database's one-live-registration constraint
+    except IntegrityError as exc:
+        if ONE_LIVE_REGISTRATION not in str(exc):
+            raise
         existing = (
             Registration.objects.filter(event_id=event.pk, user=user)
             .exclude(status=RegistrationStatus.CANCELLED)
@@ -491,8 +471,7 @@ def _register_step_by_step(
 ) -> Registration | None:
     """What `events.seats` does in one statement, for databases without data-modifying WITH
     (SQLite, in development: its write transactions run one at a time anyway)."""
-    now = timezone.now()
-    place = _take_place(event, now)
+    place = seats.take_place(event, timezone.now())
     if place is None:
         return None
     now = timezone.now()
@@ -623,6 +602,10 @@ def event_recount(*, event_id: int) -> dict[str, tuple[int, int]]:
         }
         if wrong:
             Event.objects.filter(pk=event_id).update(**actual)
+            for name, value in actual.items():
+                setattr(event, name, value)
+            if event.status == EventStatus.PUBLISHED:
+                _promote(event)  # seats found free go to the people waiting
     return wrong
 
 

@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages and JSON compressed for clients that accept it (with Django's BREACH mitigation:
+    # random bytes in each gzip header; CSRF tokens are masked per response). Static files
+    # come pre-compressed from WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -331,6 +335,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 BROKER_PUBLISH_PAUSE = env.float("BROKER_PUBLISH_PAUSE", default=10.0)
+CACHE_FAILURE_PAUSE = env.float("CACHE_FAILURE_PAUSE", default=10.0)
+# Registrations and events change through the services only: no "revert to this version".
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Instant notifications are queued by a thread of each process, in one message for those
 # written within this many seconds.
 BROKER_BATCH_SECONDS = env.float("BROKER_BATCH_SECONDS", default=0.2)

@@ -17,6 +17,7 @@ from django.core import mail
 from django.db import connection, transaction
 
 from core import delivery, services, tasks
+from core.broker import broker_flush, broker_paused
 from core.choices import NotificationKind, NotificationStatus
 from core.models import Notification
 from core.tests.factories import NotificationFactory, UserFactory
@@ -48,6 +49,8 @@ def test_a_notification_written_while_redis_is_down_is_delivered_once_it_is_back
             row = services.notification_create(
                 recipient=user, kind=NotificationKind.ACCOUNT, template="welcome", context={}
             )
+        broker_flush()  # the queuing thread's attempt, now, while Redis is down
+        assert broker_paused()
         row.refresh_from_db()
         assert row.status == NotificationStatus.PENDING
         assert mail.outbox == []
@@ -142,7 +145,8 @@ def _queued_messages(server) -> list[dict]:
     return [json.loads(raw) for raw in client.lrange("celery", 0, -1)]
 
 
-def test_notifications_written_together_are_queued_in_one_message(private_redis):
+def test_notifications_written_together_are_queued_in_one_message(private_redis, settings):
+    settings.BROKER_BATCH_SECONDS = 30  # the thread waits; the flush below sends the batch
     private_redis.start()
     users = UserFactory.create_batch(5)
     with celery_broker(private_redis.url):
@@ -151,8 +155,8 @@ def test_notifications_written_together_are_queued_in_one_message(private_redis)
                 services.notification_create(
                     recipient=user, kind=NotificationKind.ACCOUNT, template="welcome", context={}
                 )
-        assert wait_until(lambda: len(_queued_messages(private_redis)) >= 1)
-        time.sleep(0.5)
+        assert _queued_messages(private_redis) == []  # nothing sent per notification
+        broker_flush()
         messages = _queued_messages(private_redis)
     assert len(messages) == 1
     assert messages[0]["headers"]["task"] == "core.tasks.deliver_notifications"

@@ -17,10 +17,14 @@ from collections.abc import Mapping
 from django.conf import settings
 from rest_framework import throttling
 
+from core.broker import Pause
 from core.models import normalize_email
 from core.net import client_ip
 
 logger = logging.getLogger(__name__)
+# After the cache failed, this process lets requests through unchecked for CACHE_FAILURE_PAUSE
+# seconds rather than make each of them wait for the cache's connection timeout again.
+cache_pause = Pause("CACHE_FAILURE_PAUSE")
 
 
 class Counter(throttling.SimpleRateThrottle):
@@ -48,6 +52,8 @@ class _Throttle(throttling.BaseThrottle):
         self.refused = None
         if not settings.RATE_LIMITS_ENABLED:
             return True
+        if cache_pause.active():  # the cache failed a moment ago: let requests through
+            return True
         counters = self.counters(request, view)
         try:
             for counter in counters:
@@ -55,7 +61,8 @@ class _Throttle(throttling.BaseThrottle):
                     self.refused = counter
                     return False
         except Exception:  # an unreachable cache must not take the site down
-            logger.exception("Throttle cache unavailable; request allowed")
+            cache_pause.start()
+            logger.exception("Throttle cache unavailable; requests allowed for a while")
         return True
 
     def wait(self):

@@ -4,7 +4,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The counters start from the rows they count (portable SQL: PostgreSQL and SQLite).
+# Waitlists edited by hand may have gaps: number them 1..N first, in their order. Then the
+# counters start from the rows they count (portable SQL: PostgreSQL and SQLite).
+RENUMBER = """
+UPDATE events_registration AS waiting SET waitlist_position = ordered.place
+FROM (
+    SELECT id, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY waitlist_position, id) AS place
+    FROM events_registration WHERE status = 'waitlisted'
+) AS ordered
+WHERE waiting.id = ordered.id AND waiting.waitlist_position <> ordered.place
+"""
 COUNT_FROM_ROWS = """
 UPDATE events_event SET
     seats_taken = (SELECT COUNT(*) FROM events_registration r
@@ -40,6 +49,7 @@ class Migration(migrations.Migration):
             name='waitlist_count',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='people on the waitlist'),
         ),
+        migrations.RunSQL(sql=RENUMBER, reverse_sql=migrations.RunSQL.noop),
         migrations.RunSQL(
             sql=COUNT_FROM_ROWS,
             reverse_sql=migrations.RunSQL.noop,

@@ -24,6 +24,7 @@ from core.privacy import erase_user
 from core.tests.factories import UserFactory
 from events import selectors, services
 from events.admin import RegistrationAdmin
+from events.choices import RegistrationStatus
 from events.models import Event, Registration
 
 from .factories import EventFactory
@@ -69,12 +70,16 @@ def test_counters_equal_the_rows_after_a_random_sequence_of_everything():
             row = rng.choice(live)
             queryset = Registration.objects.filter(pk=row.pk)
             admin.cancel_registrations(_admin_request(official), queryset)
+            row.refresh_from_db()
+            assert row.status == RegistrationStatus.CANCELLED
         elif action == "checkin":
             seated = [row for row in live if row.status == "confirmed"]
             if seated:
                 row = rng.choice(seated)
                 queryset = Registration.objects.filter(pk=row.pk)
                 admin.check_in(_admin_request(official), queryset)
+                row.refresh_from_db()
+                assert row.status == RegistrationStatus.ATTENDED
         elif action == "capacity":
             event.refresh_from_db()
             services.event_update(
@@ -254,3 +259,22 @@ def test_the_registration_statement_follows_the_e_mail_choice(
     assert notice.status == status
     assert (notice.sent_at is not None) == (status == NotificationStatus.SENT)
     assert bool(callbacks) == queued
+
+
+@pytest.mark.django_db
+def test_the_statement_and_the_step_by_step_path_write_the_same_notice():
+    """The one statement (PostgreSQL) and the steps of other databases fill the waitlist place
+    into the notice the same way, before cutting a long subject to its 200 characters."""
+    event = EventFactory(capacity=1, title_en="Forum " + "x" * 190)
+    services.registration_create(user=UserFactory(), event=event)
+    one, other = UserFactory(language="en"), UserFactory(language="en")
+    services.registration_create(user=one, event=event)
+    notices = services._registration_notices(user=other, event=event, frequency_in_sql=False)
+    services._register_step_by_step(event=event, user=other, notices=notices)
+    first = Notification.objects.get(recipient=one)
+    second = Notification.objects.get(recipient=other)
+    assert len(first.subject) == len(second.subject) == 200
+    assert "\u27e6" not in first.subject + first.body + second.subject + second.body
+    assert first.body.replace("number 1 ", "number 2 ") == second.body
+    assert first.context["position"] == 1 and second.context["position"] == 2
+    assert_counters_true(event)
