@@ -50,10 +50,14 @@ def token(db):
 @schema.parametrize()
 @FUZZ
 def test_anonymous_calls(case):
-    case.call_and_validate(excluded_checks=LENIENT)
+    # The WSGI client does not decode gzip: ask for the body as it is.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=LENIENT)
 
 
 @schema.parametrize()
 @FUZZ
 def test_authenticated_calls(case, token):
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=LENIENT)
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}", "Accept-Encoding": "identity"},
+        excluded_checks=LENIENT,
+    )

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import DistrictGrant
 from core.tests.factories import DistrictFactory, UserFactory
@@ -16,6 +16,14 @@ from matching.tests.factories import (
 from startups.tests.factories import FounderFactory, OpeningFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The reasons are read in English here, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
