@@ -9,6 +9,8 @@ from .choices import SEAT_STATUSES, EventStatus, RegistrationStatus
 from .models import AgendaSession, Event, Registration
 
 PUBLIC_STATUSES = [EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.COMPLETED]
+# What registering never reads (loaded only if something asks for it).
+LONG_TEXTS = ["summary_zh", "summary_en", "description_zh", "description_en", "cancel_reason"]
 
 
 def visible_events(*, user: User | None = None) -> QuerySet[Event]:
@@ -27,7 +29,8 @@ def event_for_action(*, user: User | None, event_id: int) -> Event | None:
     """One event the person may see, without its relations: what registering needs. (The
     row by its key, then the same rule as `visible_events` in Python: a registration rush
     asks for it thousands of times a minute.)"""
-    event = next(iter(Event.objects.filter(pk=event_id).order_by()[:1]), None)
+    rows = Event.objects.filter(pk=event_id).defer(*LONG_TEXTS).order_by()[:1]
+    event = next(iter(rows), None)
     if event is None or event.status in PUBLIC_STATUSES:
         return event
     if user is not None and user.is_authenticated and user.manages_district(event.district_id):
