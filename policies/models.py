@@ -93,6 +93,12 @@ class Policy(Searchable):
         indexes = [
             models.Index(fields=["status", "category"], name="policies_status_category_idx"),
             models.Index(fields=["status", "expires_on"], name="policies_status_expires_idx"),
+            # The published list's order: its page is read from the index, not sorted.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(status=PolicyStatus.PUBLISHED),
+                name="policies_published_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

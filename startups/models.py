@@ -101,7 +101,11 @@ class Startup(Searchable):
                 name="startups_startup_verified_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["is_verified"], name="startups_startup_verified_idx")]
+        indexes = [
+            models.Index(fields=["is_verified"], name="startups_startup_verified_idx"),
+            # The directory's order: its page is read from the index, not sorted.
+            models.Index(fields=["name", "id"], name="startups_startup_name_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,7 @@
 """Reads of the startups app shared by pages and the API; each owns its joins (no N+1)."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core.models import User
 from search.models import SEARCH_FIELDS
@@ -12,6 +13,25 @@ def _founders() -> Prefetch:
     return Prefetch("founders", queryset=Founder.objects.select_related("user"))
 
 
+def open_openings_count():
+    """How many of a startup's openings are open, for `.annotate(open_openings=...)`.
+
+    A sub-select per row rather than `Count("openings")`: it joins and groups nothing, so
+    PostgreSQL works it out only for the rows of the page (after the ORDER BY and LIMIT),
+    and a paginator's `count()`, which drops annotations that no filter uses, counts the
+    startups alone."""
+    return Coalesce(
+        Subquery(
+            Opening.objects.filter(startup=OuterRef("pk"), is_open=True)
+            .order_by()
+            .values("startup_id")
+            .annotate(open_openings=Count("pk"))
+            .values("open_openings")
+        ),
+        0,
+    )
+
+
 def startup_list() -> QuerySet[Startup]:
     """The directory: every startup with its place, sector, founders and open openings (not
     the search words, which only the database reads)."""
@@ -19,7 +39,7 @@ def startup_list() -> QuerySet[Startup]:
         Startup.objects.defer(*SEARCH_FIELDS)
         .select_related("district", "park", "sector")
         .prefetch_related(_founders())
-        .annotate(open_openings=Count("openings", filter=Q(openings__is_open=True), distinct=True))
+        .annotate(open_openings=open_openings_count())
         .order_by("name", "id")
     )
 

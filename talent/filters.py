@@ -12,7 +12,7 @@ from core.filters import MAX_QUERY_LENGTH, CodeFilter, json_list_contains
 from core.models import District, Sector
 
 from .choices import Expertise, Seeking, SpokenLanguage
-from .models import AdvisorProfile, ReturneeProfile
+from .models import AdvisorProfile, Education, ReturneeProfile, WorkExperience
 from .normalize import normalize_key
 
 
@@ -21,6 +21,14 @@ class SearchFilter(django_filters.CharFilter):
         kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
         kwargs.setdefault("label", _("Search"))
         super().__init__(*args, **kwargs)
+
+
+def _with_skills(**skill_lookup):
+    """The ids of the profiles listing a skill that matches `skill_lookup`."""
+    skill_lookup = {f"skill__{lookup}": value for lookup, value in skill_lookup.items()}
+    return ReturneeProfile.skills.through.objects.filter(**skill_lookup).values(
+        "returneeprofile_id"
+    )
 
 
 class DirectoryFilterSet(django_filters.FilterSet):
@@ -44,6 +52,9 @@ class DirectoryFilterSet(django_filters.FilterSet):
         model = ReturneeProfile
         fields = ["q", "sector", "district", "skill", "country", "institution", "seeking"]
 
+    # Related rows are matched with `pk__in` sub-selects rather than joins and `distinct()`:
+    # the page is not made distinct over every column, and its count stays a plain count.
+
     def filter_q(self, queryset, name, value):
         key = normalize_key(value)
         if not key:
@@ -51,11 +62,12 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(user__full_name__icontains=value.strip())
             | Q(show_headline=True, headline__icontains=value.strip())
-            | Q(show_skills=True, skills__key__contains=key)
-        ).distinct()
+            | Q(show_skills=True, pk__in=_with_skills(key__contains=key))
+        )
 
     def filter_sector(self, queryset, name, value: str):
-        return queryset.filter(show_sectors=True, sectors=value).distinct()
+        listed = ReturneeProfile.sectors.through.objects.filter(sector=value)
+        return queryset.filter(show_sectors=True, pk__in=listed.values("returneeprofile_id"))
 
     def filter_district(self, queryset, name, value: str):
         return queryset.filter(
@@ -66,21 +78,26 @@ class DirectoryFilterSet(django_filters.FilterSet):
         key = normalize_key(value)
         if not key:
             return queryset
-        return queryset.filter(show_skills=True, skills__key=key).distinct()
+        return queryset.filter(show_skills=True, pk__in=_with_skills(key=key))
 
     def filter_country(self, queryset, name, value: str):
         return queryset.filter(
-            Q(show_education=True, education__country=value)
-            | Q(show_work=True, work__country=value)
-        ).distinct()
+            Q(
+                show_education=True,
+                pk__in=Education.objects.filter(country=value).values("profile_id"),
+            )
+            | Q(
+                show_work=True,
+                pk__in=WorkExperience.objects.filter(country=value).values("profile_id"),
+            )
+        )
 
     def filter_institution(self, queryset, name, value):
         key = normalize_key(value)
         if not key:
             return queryset
-        return queryset.filter(
-            show_education=True, education__institution__key__contains=key
-        ).distinct()
+        studied = Education.objects.filter(institution__key__contains=key)
+        return queryset.filter(show_education=True, pk__in=studied.values("profile_id"))
 
     def filter_seeking(self, queryset, name, value):
         return json_list_contains(queryset.filter(show_seeking=True), "seeking", value)

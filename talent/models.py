@@ -139,7 +139,15 @@ class ReturneeProfile(models.Model):
     class Meta:
         verbose_name = _("returnee profile")
         verbose_name_plural = _("returnee profiles")
-        indexes = [models.Index(fields=["is_public"], name="talent_profile_public_idx")]
+        indexes = [
+            models.Index(fields=["is_public"], name="talent_profile_public_idx"),
+            # The directory's order: its page is read from the index, not sorted.
+            models.Index(
+                fields=["-public_since", "-id"],
+                condition=models.Q(is_public=True),
+                name="talent_profile_directory_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.user.full_name or self.user.email

@@ -1,6 +1,7 @@
 """Reads of the talent app shared by pages and the API."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import User
@@ -39,26 +40,39 @@ def directory_list() -> QuerySet[ReturneeProfile]:
     )
 
 
-def advisor_list() -> QuerySet[AdvisorProfile]:
-    """Active advisors with this month's load counted in the same query."""
+def load_this_month_count():
+    """The consultations an advisor holds this month (accepted or completed, scheduled in
+    it), for `.annotate(load_this_month=...)`.
+
+    A sub-select per row rather than `Count("consultations")`: it joins and groups nothing,
+    so PostgreSQL works it out only for the rows of the page (after the ORDER BY and
+    LIMIT), and a paginator's `count()`, which drops annotations that no filter uses, counts
+    the advisors alone (the `available` filter, which compares it, keeps it)."""
     start, end = month_bounds(timezone.now())
+    return Coalesce(
+        Subquery(
+            Consultation.objects.filter(
+                advisor=OuterRef("pk"),
+                status__in=[ConsultationStatus.ACCEPTED, ConsultationStatus.COMPLETED],
+                scheduled_at__gte=start,
+                scheduled_at__lt=end,
+            )
+            .order_by()
+            .values("advisor_id")
+            .annotate(load_this_month=Count("pk"))
+            .values("load_this_month")
+        ),
+        0,
+    )
+
+
+def advisor_list() -> QuerySet[AdvisorProfile]:
+    """Active advisors with this month's load."""
     return (
         AdvisorProfile.objects.filter(is_active=True, user__is_active=True)
         .select_related("user", "organisation")
         .prefetch_related("sectors", "districts")
-        .annotate(
-            load_this_month=Count(
-                "consultations",
-                filter=Q(
-                    consultations__status__in=[
-                        ConsultationStatus.ACCEPTED,
-                        ConsultationStatus.COMPLETED,
-                    ],
-                    consultations__scheduled_at__gte=start,
-                    consultations__scheduled_at__lt=end,
-                ),
-            )
-        )
+        .annotate(load_this_month=load_this_month_count())
         .order_by("user__full_name", "id")
     )
 

@@ -13,7 +13,7 @@ from matching.tests.factories import (
     ReturneeFactory,
     consenting,
 )
-from startups.tests.factories import FounderFactory, OpeningFactory
+from startups.tests.factories import FounderFactory, OpeningFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,28 @@ def test_founders_see_candidates_and_advisors_for_their_startup_not_the_candidat
     assert list(selectors.candidates_for_opening(opening)) == [candidate]
     assert selectors.is_for(user, candidate)
     assert not selectors.is_for(user, for_the_candidate)
+
+
+def test_a_founder_of_several_startups_sees_each_ones_candidates_and_advisors(user):
+    first, second = OpeningFactory(), OpeningFactory()
+    no_openings = StartupFactory()
+    for startup in (first.startup, second.startup, no_openings):
+        FounderFactory(startup=startup, user=user)
+    consenting(user)
+    mine = {
+        MatchFactory(opening_returnee=True, opening=first, score=0.9),
+        MatchFactory(opening_returnee=True, opening=second, score=0.8),
+        MatchFactory(startup_advisor=True, startup=no_openings, score=0.7),
+        MatchFactory(returnee=user, score=0.6),
+    }
+    MatchFactory(opening_returnee=True)  # another startup's candidate
+    MatchFactory(startup_advisor=True)  # another startup's advisor
+
+    assert set(selectors.matches_for_user(user)) == mine
+    assert [match.score for match in selectors.matches_for_user(user)] == [0.9, 0.8, 0.7, 0.6]
+    assert list(selectors.matches_for_user(user, kind="startup_advisor")) == [
+        match for match in mine if match.kind == "startup_advisor"
+    ]
 
 
 def test_matches_of_withdrawn_consent_closed_openings_and_inactive_advisors_are_hidden(user):

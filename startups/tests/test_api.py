@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from core.models import Notification
@@ -460,6 +462,18 @@ def test_the_openings_list_takes_the_same_queries_for_any_page_size(
     with django_assert_max_num_queries(4):
         response = api_client.get(f"{OPENINGS}?page_size={page_size}&sector=integrated-circuits")
     assert len(response.json()["results"]) == page_size
+
+
+def test_the_startups_count_reads_the_startups_alone(api_client, startup):
+    OpeningFactory(startup=startup)
+    OpeningFactory(startup=startup, is_open=False)
+    StartupFactory()
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client.get(STARTUPS).json()
+    assert body["count"] == 2
+    assert next(item for item in body["results"] if item["id"] == startup.pk)["open_openings"] == 1
+    (count,) = [query["sql"] for query in queries.captured_queries if "__count" in query["sql"]]
+    assert "startups_opening" not in count and "GROUP BY" not in count
 
 
 def test_a_startups_page_takes_a_fixed_number_of_queries(

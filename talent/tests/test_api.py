@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.tests.factories import DistrictFactory, SectorFactory, UserFactory
@@ -194,6 +196,26 @@ def test_advisors_show_their_capacity_left(api_client, django_assert_max_num_que
     assert card["capacity_left"] == 1
     assert api_client.get("/api/v1/advisors/?expertise=ip").json()["count"] == 1
     assert api_client.get("/api/v1/advisors/?language=de").json()["count"] == 1
+
+
+def test_the_advisors_count_reads_the_advisors_alone_unless_filtered_by_capacity(api_client):
+    advisor = AdvisorFactory(monthly_capacity=1)
+    AdvisorFactory.create_batch(2)
+    _start, month_end = services.month_bounds(timezone.now())
+    services.consultation_accept(
+        consultation=ConsultationFactory(advisor=advisor),
+        user=advisor.user,
+        scheduled_at=min(timezone.now() + timedelta(minutes=5), month_end - timedelta(seconds=1)),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client.get("/api/v1/advisors/").json()
+    assert body["count"] == 3
+    (count,) = [query["sql"] for query in queries.captured_queries if "__count" in query["sql"]]
+    assert "talent_consultation" not in count and "GROUP BY" not in count
+    assert api_client.get("/api/v1/advisors/?available=true").json()["count"] == 2
+    full = api_client.get("/api/v1/advisors/?available=false").json()
+    assert [item["id"] for item in full["results"]] == [advisor.pk]
+    assert full["results"][0]["capacity_left"] == 0
 
 
 def test_requesting_and_answering_a_consultation_through_the_api(user_client, user, api_client):
