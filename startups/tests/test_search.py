@@ -123,9 +123,8 @@ def test_the_gin_indexes_serve_the_searches(startup):
     predicate = search_query(parse("chip designers"))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    assert (
-        "startups_startup_search_gin" in Startup.objects.filter(search_vector=predicate).explain()
-    )
-    assert (
-        "startups_opening_search_gin" in Opening.objects.filter(search_vector=predicate).explain()
-    )
+    # Without the default ordering by name, which an ordering index could serve instead.
+    startups = Startup.objects.filter(search_vector=predicate).order_by()
+    openings = Opening.objects.filter(search_vector=predicate).order_by()
+    assert "startups_startup_search_gin" in startups.explain()
+    assert "startups_opening_search_gin" in openings.explain()
