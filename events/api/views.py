@@ -17,6 +17,11 @@ from events.models import Registration
 from . import serializers
 from .renderers import CSVRenderer, ICalendarRenderer
 
+# One serializer for every registration's answer, as DRF's list serializer reuses one child
+# for every item: building a serializer's fields is most of its cost, and a registration rush
+# answers thousands a minute.
+REGISTRATION_ANSWER = serializers.RegistrationSerializer()
+
 
 class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Forums, symposiums, workshops, roadshows and consultation days.
@@ -115,7 +120,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise Http404
         registration = services.registration_create(user=request.user, event=event)
         return Response(
-            serializers.RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED
+            REGISTRATION_ANSWER.to_representation(registration), status=status.HTTP_201_CREATED
         )
 
     @extend_schema(
