@@ -28,68 +28,52 @@ import argparse
 import asyncio
 import datetime
 import json
-import math
 import os
 import platform
 import random
-import re
 import resource
-import secrets
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-GIB = 1024**3
-SETTINGS_MODULE = "benchmarks.settings"
-HOST = "127.0.0.1"
-# Redis databases of the benchmark's server (broker, cache): emptied before and after a run.
-BROKER_DB, CACHE_DB = 12, 13
-BENCH_TABLE = "bench_row"
-BENCH_EMAIL = "bench-web-{:05d}@example.invalid"
-RUSH_VENUE = "Web benchmark hall"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-FULL = {
-    "scale": {
-        "returnees": 10_000,
-        "startups": 2_000,
-        "openings": 5_000,
-        "advisors": 100,
-        "policies": 5_000,
-        "events": 2_000,
-    },
-    "users": 6_000,
-    "capacity": 500,
-    "read_requests": 200,
-}
-QUICK = {
-    "scale": {
-        "returnees": 1_000,
-        "startups": 200,
-        "openings": 500,
-        "advisors": 20,
-        "policies": 500,
-        "events": 200,
-    },
-    "users": 300,
-    "capacity": 50,
-    "read_requests": 30,
-}
-TARGETS = {
-    "writes_per_minute": 6000.0,
-    "rush_to_bare_ratio": 0.5,
-    "api_list_ratio": 0.6,
-    "html_page_ratio": 0.5,
-    "search_p95_ms": 50.0,
-}
+from benchmarks.web_config import (
+    BASE_DIR,
+    BENCH_EMAIL,
+    BENCH_TABLE,
+    BROKER_DB,
+    CACHE_DB,
+    FULL,
+    GIB,
+    HOST,
+    QUICK,
+    RUSH_VENUE,
+    SETTINGS_MODULE,
+    redis_url,
+)
+from benchmarks.web_load import (
+    http_request,
+    run_load,
+)
+from benchmarks.web_report import (
+    build_figures,
+    print_summary,
+)
+from benchmarks.web_server import (
+    cpu_snapshot,
+    cpu_used,
+    flush_redis,
+    free_port,
+    start_server,
+    stop_server,
+    wait_until_ready,
+)
 
 
 def setup_django() -> None:
@@ -107,10 +91,6 @@ def setup_django() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
-
-
-def redis_url(db: int) -> str:
-    return f"{os.environ.get('BENCH_REDIS_URL', 'redis://127.0.0.1:6379').rstrip('/')}/{db}"
 
 
 # Data ----------------------------------------------------------------------------------------
@@ -347,294 +327,6 @@ def check_rush(event, load: dict, notifications_after: int) -> dict:
 # The server ---------------------------------------------------------------------------------
 
 
-def server_environment(args) -> dict:
-    environment = dict(os.environ)
-    environment.update(
-        {
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": HOST,
-            "SECURE_SSL_REDIRECT": "false",
-            "RATE_LIMITS_ENABLED": "false",
-            "DATABASE_URL": os.environ["DATABASE_URL"],
-            "CELERY_BROKER_URL": redis_url(BROKER_DB),
-            "CACHE_URL": redis_url(CACHE_DB),
-            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-        }
-    )
-    return environment
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def gunicorn_command(args, port: int) -> list[str]:
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "returnee_portal.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(args.workers),
-        "--backlog",
-        "2048",
-        "--timeout",
-        "120",
-        "--graceful-timeout",
-        "10",
-        # Several servers may run on one machine: none claims the shared control socket.
-        "--no-control-socket",
-    ]
-    if args.threads > 1:
-        command += ["--threads", str(args.threads)]
-    return command
-
-
-def start_server(args, port: int, log) -> subprocess.Popen:
-    environment = server_environment(args)
-    # Production serves hashed static files from the manifest: the pages need it.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=BASE_DIR,
-        env=environment,
-        check=True,
-    )
-    return subprocess.Popen(
-        gunicorn_command(args, port), cwd=BASE_DIR, env=environment, stdout=log, stderr=log
-    )
-
-
-def wait_until_ready(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    request = http_request("GET", "/healthz/", port)
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with code {server.returncode}")
-        load = asyncio.run(run_load(port, [request], 1, 5, expect=200, timeout=5))
-        if load["statuses"].get("200"):
-            return
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /healthz/ within a minute")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def flush_redis() -> None:
-    import redis
-
-    for db in (BROKER_DB, CACHE_DB):
-        redis.Redis.from_url(redis_url(db), socket_connect_timeout=3).flushdb()
-
-
-# CPU of the server's processes --------------------------------------------------------------
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> dict[int, tuple[str, int, int, str]]:
-    """pid -> (command name, parent pid, CPU ticks (user + system), command line)."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                text = stat.read()
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                line = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        name = text[text.find("(") + 1 : text.rfind(")")]
-        fields = text.rsplit(")", 1)[1].split()
-        table[int(entry)] = (name, int(fields[1]), int(fields[11]) + int(fields[12]), line)
-    return table
-
-
-# A backend's title: "postgres: 15/main: USER DATABASE HOST(PORT) STATE"; an autovacuum
-# worker's: "postgres: 15/main: autovacuum worker DATABASE".
-BACKEND = re.compile(
-    r"^postgres: \S+: (?:autovacuum worker (\S+)|\S+ (\S+) (?:\S+\(\d+\)|\[local\]))"
-)
-
-
-def cpu_snapshot(master: int, database: str) -> dict[str, dict[int, int]]:
-    """CPU ticks of gunicorn's workers, of every PostgreSQL process (`postgres_all`), and of
-    the PostgreSQL processes that serve the benchmark's database (`postgres`: its backends and
-    the server's shared processes, not the backends of other databases on a shared server)."""
-    snapshot = {"gunicorn": {}, "postgres": {}, "postgres_all": {}}
-    for pid, (name, parent, ticks, line) in _processes().items():
-        if parent == master:
-            snapshot["gunicorn"][pid] = ticks
-        elif name == "postgres" or name.startswith("postgres:"):
-            snapshot["postgres_all"][pid] = ticks
-            backend = BACKEND.match(line)
-            if backend is None or database in backend.groups():
-                snapshot["postgres"][pid] = ticks
-    return snapshot
-
-
-def cpu_used(before: dict, after: dict) -> dict[str, float]:
-    """CPU seconds per group between two snapshots (a process born in between counts whole)."""
-    return {
-        group: sum(ticks - before[group].get(pid, 0) for pid, ticks in after[group].items())
-        / CLOCK_TICKS
-        for group in after
-    }
-
-
-# The load generator -------------------------------------------------------------------------
-
-
-def http_request(
-    method: str, path: str, port: int, token: str | None = None, *, html: bool = False
-) -> bytes:
-    lines = [
-        f"{method} {path} HTTP/1.1",
-        f"Host: {HOST}:{port}",
-        f"Accept: {'text/html,application/xhtml+xml' if html else 'application/json'}",
-        "User-Agent: returnee-portal-benchmark",
-    ]
-    if token:
-        lines.append(f"Authorization: Token {token}")
-    if method == "POST":
-        lines.append("Content-Length: 0")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
-
-
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
-    """Status, whether the server closes the connection, and the body."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head[:-4].split(b"\r\n")
-    version, status = lines[0].split(b" ", 2)[:2]
-    length, chunked, close = None, False, version == b"HTTP/1.0"
-    for line in lines[1:]:
-        name, _colon, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value.lower()
-        elif name == b"connection":
-            close = b"close" in value.lower()
-    if chunked:
-        parts = []
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            if size == 0:
-                await reader.readuntil(b"\r\n")  # no trailers are sent
-                break
-            parts.append(await reader.readexactly(size + 2))
-        body = b"".join(part[:-2] for part in parts)
-    elif length is not None:
-        body = await reader.readexactly(length)
-    else:
-        body, close = await reader.read(), True
-    return int(status), close, body
-
-
-async def run_load(
-    port: int,
-    requests: list[bytes],
-    concurrency: int,
-    seconds: float,
-    *,
-    expect: int,
-    timeout: float = 60,
-) -> dict:
-    """Sends `requests` in order over `concurrency` connections, each request once, until all
-    are answered or `seconds` have passed; reconnects when the server closes a connection."""
-    state = {"next": 0}
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-    errors: Counter = Counter()
-    samples: dict[str, str] = {}
-    connections = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    last_answer = started
-
-    async def connection() -> None:
-        nonlocal connections, last_answer
-        reader = writer = None
-        try:
-            while True:
-                index = state["next"]
-                if index >= len(requests) or time.perf_counter() >= deadline:
-                    return
-                state["next"] = index + 1
-                sent = time.perf_counter()
-                try:
-                    async with asyncio.timeout(timeout):
-                        if writer is None:
-                            reader, writer = await asyncio.open_connection(HOST, port)
-                            connections += 1
-                        writer.write(requests[index])
-                        status, close, body = await read_response(reader)
-                except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
-                    errors[type(exc).__name__] += 1
-                    if writer is not None:
-                        writer.close()
-                    reader = writer = None
-                    continue
-                last_answer = time.perf_counter()
-                latencies.append((last_answer - sent) * 1000)
-                statuses[str(status)] += 1
-                if status != expect and str(status) not in samples:
-                    samples[str(status)] = body[:300].decode("utf-8", errors="replace")
-                if close:
-                    writer.close()
-                    reader = writer = None
-        finally:
-            if writer is not None:
-                writer.close()
-
-    await asyncio.gather(*(connection() for _ in range(min(concurrency, len(requests)))))
-    elapsed = max(last_answer - started, 1e-9)
-    ok = statuses.get(str(expect), 0)
-    return {
-        "requests": len(requests),
-        "completed": len(latencies),
-        "ok": ok,
-        "seconds": round(elapsed, 3),
-        "per_second": round(ok / elapsed, 1),
-        "per_minute": round(ok / elapsed * 60),
-        "latency_ms": latency_summary(latencies),
-        "statuses": dict(sorted(statuses.items())),
-        "errors": dict(errors),
-        "error_samples": samples,
-        "connections": connections,
-        "stopped_at_time_limit": state["next"] < len(requests),
-    }
-
-
-def percentile(samples: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def latency_summary(samples: list[float]) -> dict:
-    if not samples:
-        return {"p50": None, "p95": None, "p99": None, "max": None}
-    return {
-        "p50": round(percentile(samples, 0.50), 1),
-        "p95": round(percentile(samples, 0.95), 1),
-        "p99": round(percentile(samples, 0.99), 1),
-        "max": round(max(samples), 1),
-    }
-
-
 class Bench:
     """One running server and what the phases measured on it."""
 
@@ -792,159 +484,6 @@ def rush_phase(bench: Bench, order, round_number: int) -> dict:
 
 
 # Summaries ----------------------------------------------------------------------------------
-
-
-def median(values: list) -> float | None:
-    values = [value for value in values if value is not None]
-    return round(statistics.median(values), 2) if values else None
-
-
-def add_counts(loads: list[dict], key: str) -> dict:
-    total: Counter = Counter()
-    for load in loads:
-        total.update(load[key])
-    return dict(sorted(total.items()))
-
-
-def summarise(loads: list[dict]) -> dict:
-    """Medians over the rounds of one phase, with every round's figures."""
-    return {
-        "requests_per_round": loads[0]["requests"] if loads else 0,
-        "per_minute": median([load["per_minute"] for load in loads]),
-        "per_second": median([load["per_second"] for load in loads]),
-        "p50_ms": median([load["latency_ms"]["p50"] for load in loads]),
-        "p95_ms": median([load["latency_ms"]["p95"] for load in loads]),
-        "p99_ms": median([load["latency_ms"]["p99"] for load in loads]),
-        "statuses": add_counts(loads, "statuses"),
-        "errors": add_counts(loads, "errors"),
-        "cpu_ms_per_request": {
-            group: median([load["cpu_ms_per_request"][group] for load in loads])
-            for group in ("gunicorn", "postgres", "postgres_all", "client")
-        },
-        "client_cpu_share": median([load["client_cpu_share"] for load in loads]),
-        "rounds": loads,
-    }
-
-
-def ratios(project: list[dict], bare: list[dict]) -> list[float | None]:
-    return [
-        round(mine["per_second"] / theirs["per_second"], 3) if theirs["per_second"] else None
-        for mine, theirs in zip(project, bare, strict=True)
-    ]
-
-
-def non_200(summary: dict, expected: str) -> int:
-    completed = sum(summary["statuses"].values())
-    errors = sum(summary["errors"].values())
-    return completed - summary["statuses"].get(expected, 0) + errors
-
-
-def target(name: str, value, limit: float, unit: str, *, at_least: bool = False) -> dict:
-    """Passed when `value` is at most `limit` (or, with `at_least`, at least it)."""
-    passed = value is not None and (value >= limit if at_least else value <= limit)
-    value = round(value, 3) if isinstance(value, float) else value
-    return {"name": name, "value": value, "limit": limit, "unit": unit, "passed": passed}
-
-
-def build_figures(run: dict) -> dict:
-    results = run["results"]
-    rush = summarise(results["rush"])
-    bare = summarise(results["bare_insert"])
-    rush_ratio = median(ratios(results["rush"], results["bare_insert"]))
-    checks = {}
-    for load in results["rush"]:
-        for name, passed in load["checks"].items():
-            if passed is None:
-                checks.setdefault(name, None)
-            else:
-                checks[name] = bool(checks.get(name, True)) and passed
-    rush["checks"] = checks
-    rush["reaches_6000_per_minute"] = (rush["per_minute"] or 0) >= TARGETS["writes_per_minute"]
-    bare["reaches_6000_per_minute"] = (bare["per_minute"] or 0) >= TARGETS["writes_per_minute"]
-    reads = []
-    for endpoint in run["endpoints"]:
-        name = endpoint["name"]
-        mine = summarise(results["reads"][name])
-        theirs = summarise(results["bare_list"][name])
-        reads.append(
-            {
-                "name": name,
-                "path": endpoint["path"],
-                "kind": endpoint["kind"],
-                "ratio_to_bare": median(ratios(results["reads"][name], results["bare_list"][name])),
-                **mine,
-                "bare_list": {
-                    key: theirs[key]
-                    for key in (
-                        "per_second",
-                        "p50_ms",
-                        "p95_ms",
-                        "p99_ms",
-                        "statuses",
-                        "errors",
-                        "cpu_ms_per_request",
-                    )
-                },
-            }
-        )
-    targets = [
-        target(
-            "registration rush",
-            rush["per_minute"],
-            TARGETS["writes_per_minute"],
-            "per min",
-            at_least=True,
-        ),
-        target(
-            "rush / bare insert",
-            rush_ratio,
-            TARGETS["rush_to_bare_ratio"],
-            "ratio",
-            at_least=True,
-        ),
-        target("rush answers that are not 201", non_200(rush, "201"), 0, "requests"),
-        target(
-            "rush database checks failed",
-            sum(1 for passed in checks.values() if passed is False),
-            0,
-            "checks",
-        ),
-    ]
-    for read in reads:
-        if read["kind"] == "search":
-            targets.append(
-                target(f"{read['name']} (p95)", read["p95_ms"], TARGETS["search_p95_ms"], "ms")
-            )
-        else:
-            limit = TARGETS["api_list_ratio" if read["kind"] == "api_list" else "html_page_ratio"]
-            targets.append(
-                target(
-                    f"{read['name']} / bare list",
-                    read["ratio_to_bare"],
-                    limit,
-                    "ratio",
-                    at_least=True,
-                )
-            )
-    targets.append(
-        target(
-            "read answers that are not 200",
-            sum(non_200(read, "200") for read in reads),
-            0,
-            "requests",
-        )
-    )
-    return {
-        "rush": rush,
-        "bare_insert": bare,
-        "rush_to_bare_ratio": rush_ratio,
-        "rush_to_bare_ratio_by_round": ratios(results["rush"], results["bare_insert"]),
-        "reads": reads,
-        "targets": targets,
-    }
-
-
-# What was measured on what ------------------------------------------------------------------
 
 
 def machine(args) -> dict:
@@ -1141,76 +680,6 @@ def main() -> None:
         json.dumps(figures, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )
     print_summary(figures, output)
-
-
-def pad(text: str, width: int) -> str:
-    """`text` left-aligned in `width` columns, Chinese characters counting two."""
-    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-    return text + " " * max(0, width - columns)
-
-
-def print_summary(figures: dict, output: Path) -> None:
-    machine_ = figures["machine"]
-    data = figures["data"]
-    gunicorn_ = machine_["gunicorn"]
-    print()
-    print(
-        f"Machine: {machine_['cpu']}, {machine_['cores']} cores, {machine_['ram_gib']} GiB; "
-        f"PostgreSQL {machine_['postgresql']}, Python {machine_['python']}, Django "
-        f"{machine_['django']}; gunicorn {gunicorn_['version']}, {gunicorn_['workers']} "
-        f"{gunicorn_['worker_class']} workers x {gunicorn_['threads']} thread(s)"
-    )
-    print(
-        f"Data: {data['returnee_profiles']:,} returnees, {data['startups']:,} startups, "
-        f"{data['openings']:,} openings, {data['advisors']:,} advisors, "
-        f"{data['published_policies']:,} published policies, {data['events']:,} events, "
-        f"{data['current_matches']:,} current matches; {data['benchmark_accounts']:,} accounts"
-    )
-    options = figures["options"]
-    print(
-        f"Medians of {options['rounds']} rounds; writes over {options['concurrency']} "
-        f"connections, reads over {options['read_concurrency']}."
-    )
-    header = (
-        f"{'':<26}{'req/s':>8}{'/min':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-        f"{'ratio':>7}{'gunicorn':>10}{'postgres':>10}{'(all)':>8}  statuses"
-    )
-    print(header)
-    print(f"{'':<74}{'CPU ms per request':>28}")
-
-    def row(label: str, summary: dict, ratio) -> None:
-        cpu = summary["cpu_ms_per_request"]
-        ratio_text = f"{ratio:.2f}" if ratio is not None else "-"
-        statuses = ", ".join(f"{code}: {count}" for code, count in summary["statuses"].items())
-        if summary["errors"]:
-            statuses += "; errors " + ", ".join(f"{k}: {v}" for k, v in summary["errors"].items())
-        print(
-            f"{pad(label, 26)}{summary['per_second'] or 0:>8.1f}{summary['per_minute'] or 0:>8.0f}"
-            f"{summary['p50_ms'] or 0:>8.1f}{summary['p95_ms'] or 0:>8.1f}"
-            f"{summary['p99_ms'] or 0:>8.1f}{ratio_text:>7}{cpu['gunicorn'] or 0:>10.2f}"
-            f"{cpu['postgres'] or 0:>10.2f}{cpu['postgres_all'] or 0:>8.2f}  {statuses}"
-        )
-
-    row("rush (register)", figures["rush"], figures["rush_to_bare_ratio"])
-    row("bare insert", figures["bare_insert"], None)
-    for read in figures["reads"]:
-        row(read["name"], read, read["ratio_to_bare"])
-    checks = figures["rush"]["checks"]
-    print(
-        "Rush checks: "
-        + ", ".join(
-            f"{name} {'-' if passed is None else 'pass' if passed else 'FAIL'}"
-            for name, passed in checks.items()
-        )
-    )
-    for item in figures["targets"]:
-        verdict = "PASS" if item["passed"] else "FAIL"
-        print(
-            f"  {verdict}  {item['name']}: {item['value']} {item['unit']} (limit {item['limit']})"
-        )
-    print(
-        f"Written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}"
-    )
 
 
 if __name__ == "__main__":
