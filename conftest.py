@@ -39,8 +39,7 @@ def _clean_cache():
 def _broker_not_paused():
     """A test that stopped the broker must not leave the next one's queuing paused, nor its
     batched messages to the next one's broker."""
-    from core.api.throttling import cache_pause
-    from core.broker import broker_flush, broker_resume
+    from core.broker import broker_flush, broker_resume, cache_pause
 
     broker_flush()  # what an earlier test queued goes to the broker it was meant for
     broker_resume()
@@ -49,6 +48,13 @@ def _broker_not_paused():
     broker_flush()
     broker_resume()
     cache_pause.end()
+
+
+@pytest.fixture(autouse=True)
+def _no_list_cache(settings):
+    """Most tests write and read inside one transaction that never commits, so the list
+    cache's generations (advanced at commit) would not move: its own tests turn it on."""
+    settings.LIST_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

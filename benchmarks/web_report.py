@@ -99,6 +99,7 @@ def build_figures(run: dict) -> dict:
                 "name": name,
                 "path": endpoint["path"],
                 "kind": endpoint["kind"],
+                "afresh": endpoint["afresh"],
                 "ratio_to_bare": median(ratios(results["reads"][name], results["bare_list"][name])),
                 **mine,
                 "bare_list": {
@@ -138,7 +139,9 @@ def build_figures(run: dict) -> dict:
             "checks",
         ),
     ]
-    for read in reads:
+    for read, endpoint in zip(reads, run["endpoints"], strict=True):
+        if not endpoint["target"]:
+            continue
         if read["kind"] == "search":
             targets.append(
                 target(f"{read['name']} (p95)", read["p95_ms"], TARGETS["search_p95_ms"], "ms")

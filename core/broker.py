@@ -47,6 +47,8 @@ class Pause:
 
 
 broker_pause = Pause("BROKER_PUBLISH_PAUSE")
+# The shared cache (throttle counters, public lists) after it could not be reached.
+cache_pause = Pause("CACHE_FAILURE_PAUSE")
 
 
 def broker_paused() -> bool:

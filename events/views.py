@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from core.listcache import cached_page
 from core.models import District
 from core.views import too_many_requests
 
@@ -84,6 +85,7 @@ def _form_messages(request, form) -> None:
 # Public pages ----------------------------------------------------------------------------
 
 
+@cached_page(("events", "core"))
 def event_list(request):
     data = request.GET.copy()
     data.setdefault("upcoming", "true")

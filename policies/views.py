@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, PermissionDeniedError
+from core.listcache import cached_page
 from core.models import District
 
 from . import forms, selectors, services
@@ -77,6 +78,7 @@ def _facets(request) -> dict:
     return {"categories": by_category, "districts": by_district}
 
 
+@cached_page(("policies", "core", "search"))
 def policy_list(request):
     filterset, queryset = _filtered(request.GET, selectors.policy_list(user=request.user))
     chosen = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}

@@ -277,6 +277,9 @@ REST_FRAMEWORK = {
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 API_MAX_PAGE_SIZE = 100
+# Seconds a public list's answer for visitors who are not signed in is kept in the shared
+# cache (core.listcache); any write to the tables it shows makes a new one at once. 0: off.
+LIST_CACHE_SECONDS = env.int("LIST_CACHE_SECONDS", default=30)
 # An API token works for this many days; then POST /api/v1/auth/token/ gives a new one.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 

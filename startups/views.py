@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError, PermissionDeniedError
+from core.listcache import cached_page
 from core.views import too_many_requests
 
 from . import forms, selectors, services
@@ -59,6 +60,7 @@ def _filtered(filterset_class, data, queryset):
 # Startups --------------------------------------------------------------------------------
 
 
+@cached_page(("startups", "talent", "core", "search"))
 def directory(request):
     filterset, queryset = _filtered(StartupFilterSet, request.GET, selectors.startup_list())
     return render(

@@ -17,14 +17,13 @@ from collections.abc import Mapping
 from django.conf import settings
 from rest_framework import throttling
 
-from core.broker import Pause
+from core.broker import cache_pause
 from core.models import normalize_email
 from core.net import client_ip
 
 logger = logging.getLogger(__name__)
 # After the cache failed, this process lets requests through unchecked for CACHE_FAILURE_PAUSE
 # seconds rather than make each of them wait for the cache's connection timeout again.
-cache_pause = Pause("CACHE_FAILURE_PAUSE")
 
 
 class Counter(throttling.SimpleRateThrottle):

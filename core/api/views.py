@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import privacy, selectors, services
+from core.api.mixins import CachedListMixin
 from core.filters import (
     DistrictFilterSet,
     IndustrialParkFilterSet,
@@ -71,31 +72,34 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+class DistrictViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """Shanghai's districts, referenced by `code` everywhere in the API."""
 
     queryset = selectors.district_list()
     serializer_class = serializers.DistrictSerializer
+    list_cache_apps = ("core",)
     filterset_class = DistrictFilterSet
     lookup_field = "code"
     ordering_fields = ["code", "sort_order"]
 
 
-class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+class SectorViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """Industries; `is_pillar` marks integrated circuits, biopharmaceuticals and AI."""
 
     queryset = selectors.sector_list()
     serializer_class = serializers.SectorSerializer
+    list_cache_apps = ("core",)
     filterset_class = SectorFilterSet
     lookup_field = "code"
     ordering_fields = ["code", "sort_order"]
 
 
-class IndustrialParkViewSet(viewsets.ReadOnlyModelViewSet):
+class IndustrialParkViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """Industrial and hi-tech parks, filterable by `district` and `sector` code."""
 
     queryset = selectors.park_list()
     serializer_class = serializers.IndustrialParkSerializer
+    list_cache_apps = ("core",)
     filterset_class = IndustrialParkFilterSet
     lookup_field = "code"
     ordering_fields = ["code"]

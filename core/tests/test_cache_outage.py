@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory
 
-from core.api.throttling import UserRateThrottle, cache_pause
+from core.api.throttling import UserRateThrottle
+from core.broker import cache_pause
 from core.tests.factories import UserFactory
 from tests.support.servers import free_port
 

@@ -8,6 +8,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api.mixins import CachedListMixin
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import PermissionDeniedError
 from events import calendar, selectors, services
@@ -23,13 +24,14 @@ from .renderers import CSVRenderer, ICalendarRenderer
 REGISTRATION_ANSWER = serializers.RegistrationSerializer()
 
 
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EventViewSet(CachedListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Forums, symposiums, workshops, roadshows and consultation days.
 
     Anyone sees published events; officials also see their district's drafts. Officials
     create (as drafts), edit, publish and cancel their district's events."""
 
     lookup_value_regex = r"\d+"
+    list_cache_apps = ("events", "core")
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at", "capacity"]
     throttle_scope = "registration"

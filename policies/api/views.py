@@ -5,6 +5,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.mixins import CachedListMixin
 from policies import selectors, services
 from policies.eligibility import Result, status_label
 from policies.filters import PolicyFilterSet
@@ -52,11 +53,12 @@ def eligibility_body(policy: Policy, result: Result, alternatives: list[dict]) -
     }
 
 
-class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PolicyViewSet(CachedListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """District and municipal policies. Anyone reads the published ones; officials write
     their own district's (drafts first, then published as versions); a signed-in returnee
     checks their eligibility and follows policies."""
 
+    list_cache_apps = ("policies", "core", "search")
     filterset_class = PolicyFilterSet
     ordering_fields = ["published_at", "effective_from", "expires_on", "benefit_amount", "id"]
     lookup_value_regex = r"\d+"

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from core.api.mixins import CachedListMixin
 from core.api.throttling import ScopedRateThrottle
 from startups import selectors, services
 from startups.filters import OpeningFilterSet, StartupFilterSet
@@ -44,7 +45,7 @@ def _id(value: str) -> int:
 
 
 class StartupViewSet(
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -53,6 +54,7 @@ class StartupViewSet(
     """The startups directory. Anyone reads; a signed-in returnee lists a startup and becomes
     its first founder; only founders change it; officials of its district verify it."""
 
+    list_cache_apps = ("startups", "talent", "core", "search")
     filterset_class = StartupFilterSet
     ordering_fields = ["name", "founded", "team_size", "created_at"]
     lookup_value_regex = ANY_ID
@@ -218,7 +220,7 @@ class StartupViewSet(
 
 
 class OpeningViewSet(
-    mixins.ListModelMixin,
+    CachedListMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
@@ -228,6 +230,7 @@ class OpeningViewSet(
 
     queryset = selectors.opening_list()
     serializer_class = serializers.OpeningSerializer
+    list_cache_apps = ("startups", "talent", "core", "search")
     filterset_class = OpeningFilterSet
     ordering_fields = ["created_at", "title"]
     lookup_value_regex = ANY_ID

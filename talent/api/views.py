@@ -5,6 +5,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.mixins import CachedListMixin
 from core.api.throttling import ScopedRateThrottle
 from talent import selectors, services
 from talent.choices import ConsentChannel
@@ -46,23 +47,25 @@ class MeProfileView(APIView):
         return self.put(request)
 
 
-class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+class DirectoryViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """Returnees who chose to be listed; each card shows only the sections they made public."""
 
     lookup_value_regex = r"\d+"
 
     queryset = selectors.directory_list()
     serializer_class = serializers.PublicProfileSerializer
+    list_cache_apps = ("talent", "core")
     filterset_class = DirectoryFilterSet
     ordering_fields = ["public_since"]
 
 
-class AdvisorViewSet(viewsets.ReadOnlyModelViewSet):
+class AdvisorViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """Innovation and Entrepreneurship Service Advisors, with their capacity left this month."""
 
     lookup_value_regex = r"\d+"
 
     serializer_class = serializers.AdvisorSerializer
+    list_cache_apps = ("talent", "core")
     filterset_class = AdvisorFilterSet
     ordering_fields = ["user__full_name", "monthly_capacity"]
     throttle_scope = "consultation"
