@@ -39,6 +39,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from core.broker import cache_pause
 
@@ -226,7 +227,10 @@ def cached_page(apps: Iterable[str]):
             content = get(key)
             if content is not None:
                 token = get_token(request).encode()
-                return HttpResponse(content.replace(_CSRF_PLACEHOLDER, token))
+                response = HttpResponse(content.replace(_CSRF_PLACEHOLDER, token))
+                # As the page built afresh (which reads the session): it differs by cookie.
+                patch_vary_headers(response, ("Cookie",))
+                return response
             response = view(request, *args, **kwargs)
             if key is not None and response.status_code == 200 and not response.streaming:
                 store(key, _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content))

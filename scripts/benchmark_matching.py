@@ -7,9 +7,16 @@
 Measures, against the synthetic data of `manage.py generate_synthetic` (made first when the
 database has none, or always with --generate):
 
-- the full re-match (`matching.engine.rematch_all()`, with its own per-phase figures) and the
-  advisor assignment (`matching.assignment.assign_advisors()`), in a child process whose
-  peak resident memory is the memory figure;
+- the full re-match (`matching.engine.rematch_all()`, with its own per-phase figures) in
+  three cases, each in a child process whose peak resident memory is sampled:
+  - *empty table*: into an empty `matching_match` (the first run over a city; the table is
+    emptied first unless the data is new and was never matched);
+  - *steady state*: right after another full run, with almost nothing changed (the nightly
+    case), followed by the advisor assignment (`matching.assignment.assign_advisors()`);
+  - *rule change*: after a third of the stored current matches were made stale in the
+    database (their fingerprint changed, then `VACUUM ANALYZE`, as autovacuum would), so the
+    run finds a third of the table changed and rewrites it, as after a change of the
+    scoring rules;
 - the re-match of one changed profile (`matching.engine.rematch_returnee()`), for a sample
   of returnees whose skills are changed first: median, 95th percentile and maximum;
 - the same for one opening (`matching.engine.rematch_opening()`), for reference.
@@ -60,8 +67,8 @@ def setup_django() -> None:
 # The full run, in a child process ---------------------------------------------------------
 
 
-def child_full_run() -> None:
-    """Runs in the child: the full re-match and the assignment; prints one JSON line."""
+def child_full_run(assign: bool) -> None:
+    """Runs in the child: the full re-match (and the assignment); prints one JSON line."""
     setup_django()
     from matching import assignment, engine
 
@@ -69,9 +76,11 @@ def child_full_run() -> None:
     phases = engine.rematch_all(progress=True)
     rematch_seconds = time.perf_counter() - started
     rematch_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    started = time.perf_counter()
-    assigned = assignment.assign_advisors()
-    assignment_seconds = time.perf_counter() - started
+    assigned, assignment_seconds = None, 0.0
+    if assign:
+        started = time.perf_counter()
+        assigned = assignment.assign_advisors()
+        assignment_seconds = time.perf_counter() - started
     result = {
         "rematch_seconds": rematch_seconds,
         "rematch_figures": phases,
@@ -113,9 +122,14 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_full_in_child() -> dict:
+def run_full_in_child(*, assign: bool = False) -> dict:
     process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "--child"],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            *(["--assign"] if assign else []),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         cwd=BASE_DIR,
@@ -288,6 +302,57 @@ def data_counts() -> dict:
     }
 
 
+def stored_matches() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM matching_match")
+        return cursor.fetchone()[0]
+
+
+def empty_the_table() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE matching_match")
+
+
+def make_a_third_stale() -> dict:
+    """A third of the current, undismissed matches get another fingerprint, so the next run
+    finds them changed and rewrites them (score, reasons, fingerprint), as after a change of
+    the rules; then `VACUUM ANALYZE` clears the dead rows this update left."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE matching_match SET fingerprint = fingerprint # 1"
+            " WHERE is_current AND dismissed_at IS NULL AND id % 3 = 0"
+        )
+        stale = cursor.rowcount
+        cursor.execute("VACUUM ANALYZE matching_match")
+    return {"rows_made_stale": stale, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def case_figures(run: dict, before: int) -> dict:
+    figures = run["rematch_figures"]
+    rows = figures["rows"]
+    return {
+        "seconds": round(run["rematch_seconds"], 2),
+        "rows_before": before,
+        "inserted_or_changed": rows.get("inserted_or_changed"),
+        "no_longer_current": rows.get("no_longer_current"),
+        "bulk_load": rows.get("bulk_load"),
+        "write_seconds": figures.get("seconds", {}).get("write")
+        if isinstance(figures, dict)
+        else None,
+        "peak_rss_gib": round(
+            max(run["rematch_peak_rss_bytes"], run["sampled_tree_peak_rss_bytes"]) / GIB, 3
+        ),
+        "figures": figures,
+    }
+
+
 def generate(seed: int) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -311,9 +376,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="single re-matches to time")
     parser.add_argument("--seed", type=int, default=1, help="seed of the data and the samples")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--assign", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child_full_run()
+        child_full_run(args.assign)
         return
     if args.samples < 1:
         parser.error("--samples must be at least 1")
@@ -326,11 +392,33 @@ def main() -> None:
         print("Making the synthetic data (manage.py generate_synthetic)...", flush=True)
         generator_seconds = generate(args.seed)
 
-    print("Full re-match and advisor assignment, in a child process...", flush=True)
-    full = run_full_in_child()
+    cases = {}
+    before = stored_matches()
+    if before:
+        print(f"Emptying matching_match ({before:,} rows)...", flush=True)
+        empty_the_table()
+    print("Full re-match into an empty table, in a child process...", flush=True)
+    cases["empty_table"] = case_figures(run_full_in_child(), 0)
+    print(f"  {cases['empty_table']['seconds']} s", flush=True)
+
+    before = stored_matches()
+    print("Full re-match in the steady state and advisor assignment...", flush=True)
+    full = run_full_in_child(assign=True)
+    cases["steady_state"] = case_figures(full, before)
+    print(f"  {cases['steady_state']['seconds']} s", flush=True)
+
+    print("Making a third of the stored matches stale (as a rule change would)...", flush=True)
+    stale = make_a_third_stale()
+    before = stored_matches()
+    print(f"  {stale['rows_made_stale']:,} rows in {stale['seconds']} s", flush=True)
+    print("Full re-match after the rule change...", flush=True)
+    cases["rule_change"] = {**case_figures(run_full_in_child(), before), **stale}
+    print(f"  {cases['rule_change']['seconds']} s", flush=True)
+
     peak = max(
         full["peak_rss_bytes"], full["sampled_tree_peak_rss_bytes"], full["children_peak_rss_bytes"]
     )
+    peak = max(peak, *(case["peak_rss_gib"] * GIB for case in cases.values()))
     print("Re-matching single profiles and openings...", flush=True)
     rng = random.Random(args.seed)
     profile = one_profile(rng, args.samples)
@@ -345,6 +433,7 @@ def main() -> None:
             "seconds": round(full["rematch_seconds"], 2),
             "figures": full["rematch_figures"],
         },
+        "cases": cases,
         "advisor_assignment": {
             "seconds": round(full["assignment_seconds"], 2),
             "figures": full["assignment_figures"],
@@ -359,7 +448,15 @@ def main() -> None:
         "one_profile": profile,
         "one_opening": opening,
         "targets": [
-            target("full re-match", full["rematch_seconds"], TARGETS["full_rematch_seconds"], "s"),
+            *(
+                target(
+                    f"full re-match, {name.replace('_', ' ')}",
+                    case["seconds"],
+                    TARGETS["full_rematch_seconds"],
+                    "s",
+                )
+                for name, case in cases.items()
+            ),
             target(
                 "full re-match and advisor assignment",
                 full["rematch_seconds"] + full["assignment_seconds"],
@@ -403,7 +500,11 @@ def print_summary(figures: dict, output: Path) -> None:
     )
     if figures["generator_seconds"]:
         print(f"Generator: {figures['generator_seconds']} s")
-    print(f"Full re-match: {figures['full_rematch']['seconds']} s")
+    for name, case in figures["cases"].items():
+        print(
+            f"Full re-match, {name.replace('_', ' ')}: {case['seconds']} s (write "
+            f"{case['write_seconds']} s, {case['inserted_or_changed']:,} rows written)"
+        )
     print(f"Advisor assignment: {figures['advisor_assignment']['seconds']} s")
     print(f"Peak memory: {figures['memory']['peak_rss_gib']} GiB")
     for label, key in (("One profile", "one_profile"), ("One opening", "one_opening")):

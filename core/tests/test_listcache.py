@@ -152,13 +152,16 @@ def _csrf_token(html: str) -> str:
 def test_a_cached_page_carries_the_readers_own_working_csrf_token(django_assert_max_num_queries):
     EventFactory(title_en="Pudong Returnees' Forum", title_zh="浦东海归论坛")
     first = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Pudong Returnees&#x27; Forum" in first.get("/events/").content.decode()
+    built = first.get("/events/")
+    assert "Pudong Returnees&#x27; Forum" in built.content.decode()
 
     reader = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     with django_assert_max_num_queries(1):  # the generations; the page comes from the cache
         page = reader.get("/events/")
     html = page.content.decode()
     assert "Pudong Returnees&#x27; Forum" in html
+    assert page["Vary"] == built["Vary"]
+    assert page["Content-Language"] == built["Content-Language"] == "en"
     assert "\x00" not in html
     answer = reader.post(
         reverse("core:set_language"),
