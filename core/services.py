@@ -95,13 +95,14 @@ def api_token_expired(token: Token) -> bool:
     return token.created < timezone.now() - timedelta(days=settings.API_TOKEN_DAYS)
 
 
+@transaction.atomic
 def api_token_issue(*, user: User) -> Token:
-    """The user's API token, made on first use and made anew once it has expired."""
-    token, _created = Token.objects.get_or_create(user=user)
-    if api_token_expired(token):
-        token.delete()
-        token = Token.objects.create(user=user)
-    return token
+    """A new API token for the user: the one they had, if any, stops working (one token an
+    account; a key that leaked is replaced by asking again). The account's row is locked so
+    that two requests at once cannot both make one."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
 
 
 def api_token_revoke(*, user: User) -> None:

@@ -7,9 +7,9 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import ApplicationError
+from core.exports import safe_cell
 
 from . import services
-from .api.renderers import _safe_cell
 from .models import (
     AgendaSession,
     CalendarFeed,
@@ -145,9 +145,9 @@ class EventAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
         for row in rows.order_by("event_id", "status", "waitlist_position", "created_at"):
             writer.writerow(
                 [
-                    _safe_cell(row.event.title_en),
-                    _safe_cell(row.attendee_name),
-                    _safe_cell(row.attendee_email),
+                    safe_cell(row.event.title_en),
+                    safe_cell(row.attendee_name),
+                    safe_cell(row.attendee_email),
                     row.status,
                     row.waitlist_position or "",
                     row.created_at.isoformat(),

@@ -16,8 +16,11 @@ from django.utils import timezone
 
 from core.models import District, User
 from events.choices import EventStatus
+from events.models import Event
 from policies.choices import PolicyStatus
+from policies.models import Policy
 from startups.models import Founder, Opening
+from talent.models import AdvisorProfile
 
 from .choices import MatchKind, ProposalStatus
 from .models import KIND_COLUMNS, AdvisorProposal, Match
@@ -82,8 +85,10 @@ def _for_q(user: User) -> Q:
 
 
 def _with_relations(queryset: QuerySet[Match]) -> QuerySet[Match]:
-    return queryset.select_related(
-        "returnee__profile",
+    """The rows a match card shows, in a few small queries. Joining all of them into the
+    page query (thirteen tables) made PostgreSQL spend far longer planning it than running
+    it; the targets of one page come by id instead."""
+    return queryset.select_related("returnee__profile").prefetch_related(
         "opening__startup",
         "startup__district",
         "advisor__user",
@@ -92,13 +97,87 @@ def _with_relations(queryset: QuerySet[Match]) -> QuerySet[Match]:
     )
 
 
+def _live_ids(rows: list[tuple]) -> list[int]:
+    """The ids among (id, kind, returnee, opening, advisor, policy, event) rows that
+    `_live_q` keeps, read with one small query per kind of target."""
+
+    def ids(column: int, kinds) -> set[int]:
+        return {row[column] for row in rows if row[1] in kinds and row[column] is not None}
+
+    openings = ids(3, (MatchKind.RETURNEE_OPENING, MatchKind.OPENING_RETURNEE))
+    advisors = ids(4, (MatchKind.RETURNEE_ADVISOR, MatchKind.STARTUP_ADVISOR))
+    policies = ids(5, (MatchKind.RETURNEE_POLICY,))
+    events = ids(6, (MatchKind.RETURNEE_EVENT,))
+    returnees = {row[2] for row in rows if row[2] is not None}
+    live = {
+        "opening": set(
+            Opening.objects.filter(pk__in=openings, is_open=True).values_list("pk", flat=True)
+        )
+        if openings
+        else set(),
+        "advisor": set(
+            AdvisorProfile.objects.filter(
+                pk__in=advisors, is_active=True, user__is_active=True
+            ).values_list("pk", flat=True)
+        )
+        if advisors
+        else set(),
+        "policy": set(
+            Policy.objects.filter(pk__in=policies, status=PolicyStatus.PUBLISHED).values_list(
+                "pk", flat=True
+            )
+        )
+        if policies
+        else set(),
+        "event": set(
+            Event.objects.filter(
+                pk__in=events, status=EventStatus.PUBLISHED, starts_at__gt=timezone.now()
+            ).values_list("pk", flat=True)
+        )
+        if events
+        else set(),
+    }
+    consenting = (
+        set(
+            User.objects.filter(
+                pk__in=returnees, is_active=True, profile__matching_consent=True
+            ).values_list("pk", flat=True)
+        )
+        if returnees
+        else set()
+    )
+    kept = []
+    for match_id, kind, returnee_id, *targets in rows:
+        target = KIND_COLUMNS[kind][1]
+        target_id = dict(zip(("opening", "advisor", "policy", "event"), targets, strict=True))
+        if target == "returnee":  # a candidate for an opening: the opening must be open
+            target, target_id = "opening", {"opening": targets[0]}
+        if target_id[target] not in live[target]:
+            continue
+        if returnee_id is not None and returnee_id not in consenting:
+            continue
+        kept.append(match_id)
+    return kept
+
+
 def matches_for_user(user: User, kind: str | None = None) -> QuerySet[Match]:
-    """The matches shown to `user`, best first; none for an anonymous visitor."""
+    """The matches shown to `user`, best first; none for an anonymous visitor.
+
+    In two steps: the user's current, undismissed matches (a few hundred at most: each kind
+    keeps the top K) by the partial indexes, then which of them are live (`_live_q`), by
+    one query per kind of target. One query joining every target table to test it made
+    PostgreSQL spend longer planning than running it, on every page of matches."""
     if not getattr(user, "is_authenticated", False):
         return Match.objects.none()
-    queryset = Match.objects.filter(_for_q(user)).filter(_live_q())
+    candidates = Match.objects.filter(_for_q(user), is_current=True, dismissed_at__isnull=True)
     if kind:
-        queryset = queryset.filter(kind=kind)
+        candidates = candidates.filter(kind=kind)
+    rows = list(
+        candidates.values_list(
+            "pk", "kind", "returnee_id", "opening_id", "advisor_id", "policy_id", "event_id"
+        )
+    )
+    queryset = Match.objects.filter(pk__in=_live_ids(rows))
     return _with_relations(queryset).order_by("-score", "-id")
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -100,6 +101,9 @@ class PolicyExportForm(SelectableFieldsExportForm):
 @admin.register(Policy)
 class PolicyAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [PolicyResource]
+    # The formats the policy file is documented in; import-export's others (HTML, JSON,
+    # YAML, ...) are neither documented nor all readable back.
+    formats = [base_formats.CSV, base_formats.XLSX]
     export_form_class = PolicyExportForm
     list_display = [
         "__str__",

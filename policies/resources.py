@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.exceptions import ApplicationError
+from core.exports import safe_cell, unescape_cell
 from core.models import District, Sector
 
 from . import services
@@ -180,6 +181,10 @@ class PolicyResource(resources.ModelResource):
         self._changed_published: list[int] = []
         self._saved: list[int] = []
 
+    def export_field(self, field, instance, **kwargs):
+        """Every cell as text a spreadsheet will not run (`core.exports`)."""
+        return safe_cell(super().export_field(field, instance, **kwargs))
+
     def dehydrate_criteria(self, policy: Policy) -> str:
         return criteria_text(policy)
 
@@ -195,7 +200,10 @@ class PolicyResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         """An id names an existing policy to change; a new policy is a row without one (an
-        id from elsewhere would later collide with the ids the database hands out)."""
+        id from elsewhere would later collide with the ids the database hands out). Cells an
+        export escaped (`core.exports`) are read as they were typed."""
+        for column, cell in list(row.items()):
+            row[column] = unescape_cell(cell)
         value = str(row.get("id") or "").strip()
         if not value:
             return

@@ -100,6 +100,26 @@ def test_too_many_fields_is_a_400_in_json(api_client, settings):
     assert response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "signed_in"),
+    [
+        ("post", SIGNUP_API, False),
+        ("post", "/api/v1/auth/token/", False),
+        ("patch", "/api/v1/me/profile/", True),
+    ],
+)
+def test_json_nested_deeper_than_python_reads_is_a_400_not_a_500(
+    api_client, method, path, signed_in
+):
+    if signed_in:
+        api_client.force_authenticate(UserFactory())
+    body = "[" * 1500 + "]" * 1500  # 3 KB
+    response = getattr(api_client, method)(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "nested too deeply" in response.json()["detail"]
+
+
 # Search terms ----------------------------------------------------------------------------
 
 

@@ -107,6 +107,17 @@ def test_token_is_given_for_the_right_password_only(api_client, user, password):
     assert me.json()["email"] == user.email
 
 
+def test_asking_for_a_token_again_issues_a_new_one_and_the_old_one_stops_working(
+    api_client, user, password
+):
+    credentials = {"email": user.email, "password": password}
+    first = api_client.post(TOKEN, credentials, format="json").json()["token"]
+    second = api_client.post(TOKEN, credentials, format="json").json()["token"]
+    assert first != second
+    assert api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {first}").status_code == 401
+    assert api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}").status_code == 200
+
+
 def test_a_deactivated_user_gets_no_token_and_their_token_stops_working(api_client, user, password):
     token = Token.objects.create(user=user)
     user.is_active = False

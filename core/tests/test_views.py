@@ -6,6 +6,7 @@ from django.urls import reverse
 from core import delivery
 from core.choices import Frequency, NotificationKind
 from core.models import Notification, NotificationPreference, User
+from tests.support.servers import free_port
 
 from .factories import DistrictFactory, IndustrialParkFactory, NotificationFactory, UserFactory
 
@@ -248,4 +249,20 @@ def test_the_health_check_answers_under_production_settings(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/healthz/", HTTP_HOST="portal.example.com")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_the_health_check_tells_when_redis_is_down_and_the_portal_goes_on(client, settings):
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
+    settings.CACHES["default"]["LOCATION"] = nowhere
+    settings.CELERY_BROKER_URL = nowhere
+    settings.RATE_LIMITS_ENABLED = False
+    response = client.get("/healthz/")
+    assert response.status_code == 200  # pages and the API still work: stay in rotation
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unreachable",
+        "broker": "unreachable",
+    }

