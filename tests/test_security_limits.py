@@ -114,7 +114,9 @@ def test_json_nested_deeper_than_python_reads_is_a_400_not_a_500(
     if signed_in:
         api_client.force_authenticate(UserFactory())
     body = "[" * 1500 + "]" * 1500  # 3 KB
-    response = getattr(api_client, method)(path, body, content_type="application/json")
+    response = getattr(api_client, method)(
+        path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert "nested too deeply" in response.json()["detail"]
