@@ -16,6 +16,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10  # with the backoff below, about eleven hours of mail-server outage
 UNSUBSCRIBE_SALT = "core.notifications.unsubscribe"
+DIGEST_LOCK = 0x646967  # the advisory lock class of digest runs, with the person's id
 
 
 def unsubscribe_token(*, user: User, kinds: list[str]) -> str:
@@ -215,8 +217,23 @@ def deliver_digest(*, user_id: int, frequency: str) -> int:
         _close(connection)
 
 
+def _digest_lock(user_id: int) -> bool:
+    """One digest run per person at a time (a PostgreSQL advisory lock held to the end of the
+    transaction): `SKIP LOCKED` alone let two runs that met split one person's rows between
+    them and send two digests. False when another run holds it (that run sends them all)."""
+    if db_connection.vendor != "postgresql":
+        return True  # SQLite writes one transaction at a time
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s::bigint)", [(DIGEST_LOCK << 32) | user_id]
+        )
+        return cursor.fetchone()[0]
+
+
 def _deliver_digest(user_id: int, frequency: str, connection) -> int:
     with transaction.atomic():
+        if not _digest_lock(user_id):
+            return 0
         rows = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(recipient_id=user_id, status=NotificationStatus.PENDING, frequency=frequency)

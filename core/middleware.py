@@ -1,7 +1,9 @@
+import urllib.parse
+
 from django.conf import settings
 from django.utils import translation
 
-from .api.exceptions import request_too_large
+from .api.exceptions import not_utf8, request_too_large
 from .security import log_refusal
 
 
@@ -36,6 +38,31 @@ class RequestSizeLimitMiddleware:
         limit = settings.MAX_UPLOAD_SIZE if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
             return request_too_large(request, limit)
+        return self.get_response(request)
+
+
+class FormEncodingMiddleware:
+    """Refuses a form body (`application/x-www-form-urlencoded`) whose text, raw or
+    percent-encoded, is not UTF-8: Django would read it with replacement characters, and a
+    write would store mojibake. A 400, in JSON for the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        charset = content_type.partition("charset=")[2].strip().strip('"').lower()
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and content_type.startswith("application/x-www-form-urlencoded")
+            and charset in ("", "utf-8", "utf8")
+        ):
+            try:
+                urllib.parse.parse_qsl(
+                    request.body.decode("utf-8"), keep_blank_values=True, errors="strict"
+                )
+            except UnicodeDecodeError:
+                return not_utf8(request)
         return self.get_response(request)
 
 

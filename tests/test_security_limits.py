@@ -122,6 +122,38 @@ def test_json_nested_deeper_than_python_reads_is_a_400_not_a_500(
     assert "nested too deeply" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("body", [b"full_name=%FF%FE&email=a%40example.com", b"full_name=\xff\xfe"])
+def test_a_form_whose_text_is_not_utf8_is_refused_not_stored_as_mojibake(api_client, body):
+    response = api_client.post(
+        SIGNUP_API,
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "UTF-8" in response.json()["detail"]
+    assert not User.objects.filter(full_name__contains="\u00ff").exists()
+
+
+def test_a_page_form_whose_text_is_not_utf8_is_a_400_page_and_utf8_forms_still_work(client):
+    refused = client.post(
+        reverse("core:signup"),
+        b"full_name=%FF%FE",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 400
+    assert "not valid UTF-8" in refused.content.decode()
+    accepted = client.post(
+        reverse("core:signup"),
+        "full_name=%E6%9D%8E%E6%96%87&email=&password1=&password2=",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert accepted.status_code == 200  # the form, with its own errors: the text was read
+    assert "李文" in accepted.content.decode()
+
+
 # Search terms ----------------------------------------------------------------------------
 
 

@@ -115,6 +115,17 @@ def request_too_large(request, limit: int | None = None):
     return render(request, "413.html", {"message": body["detail"]}, status=413)
 
 
+def not_utf8(request):
+    """400 for a form whose text is not UTF-8: refused, never stored as mojibake."""
+    message = _(
+        "The form's text is not valid UTF-8. Send it encoded as UTF-8 (as browsers do) and "
+        "try again."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "parse_error"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def bad_request(request, exception=None, *args, **kwargs):
     """handler400 (Django refused the request before a view saw it): JSON for the API."""
     if isinstance(exception, RequestDataTooBig):
