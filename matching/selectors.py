@@ -97,67 +97,54 @@ def _with_relations(queryset: QuerySet[Match]) -> QuerySet[Match]:
     )
 
 
-def _live_ids(rows: list[tuple]) -> list[int]:
-    """The ids among (id, kind, returnee, opening, advisor, policy, event) rows that
-    `_live_q` keeps, read with one small query per kind of target."""
+# Where each kind's live target is named in a candidate row (id, kind, returnee, opening,
+# advisor, policy, event): a candidate for an opening is live while the opening is open.
+_TARGET_COLUMN = {
+    MatchKind.RETURNEE_OPENING: 3,
+    MatchKind.OPENING_RETURNEE: 3,
+    MatchKind.RETURNEE_ADVISOR: 4,
+    MatchKind.STARTUP_ADVISOR: 4,
+    MatchKind.RETURNEE_POLICY: 5,
+    MatchKind.RETURNEE_EVENT: 6,
+}
 
-    def ids(column: int, kinds) -> set[int]:
-        return {row[column] for row in rows if row[1] in kinds and row[column] is not None}
 
-    openings = ids(3, (MatchKind.RETURNEE_OPENING, MatchKind.OPENING_RETURNEE))
-    advisors = ids(4, (MatchKind.RETURNEE_ADVISOR, MatchKind.STARTUP_ADVISOR))
-    policies = ids(5, (MatchKind.RETURNEE_POLICY,))
-    events = ids(6, (MatchKind.RETURNEE_EVENT,))
-    returnees = {row[2] for row in rows if row[2] is not None}
-    live = {
-        "opening": set(
-            Opening.objects.filter(pk__in=openings, is_open=True).values_list("pk", flat=True)
-        )
-        if openings
-        else set(),
-        "advisor": set(
-            AdvisorProfile.objects.filter(
-                pk__in=advisors, is_active=True, user__is_active=True
-            ).values_list("pk", flat=True)
-        )
-        if advisors
-        else set(),
-        "policy": set(
-            Policy.objects.filter(pk__in=policies, status=PolicyStatus.PUBLISHED).values_list(
-                "pk", flat=True
-            )
-        )
-        if policies
-        else set(),
-        "event": set(
-            Event.objects.filter(
-                pk__in=events, status=EventStatus.PUBLISHED, starts_at__gt=timezone.now()
-            ).values_list("pk", flat=True)
-        )
-        if events
-        else set(),
+def _live_targets() -> dict[int, QuerySet]:
+    """Per target column, the live rows of its table (`_live_q`'s target conditions)."""
+    return {
+        3: Opening.objects.filter(is_open=True),
+        4: AdvisorProfile.objects.filter(is_active=True, user__is_active=True),
+        5: Policy.objects.filter(status=PolicyStatus.PUBLISHED),
+        6: Event.objects.filter(status=EventStatus.PUBLISHED, starts_at__gt=timezone.now()),
     }
-    consenting = (
-        set(
-            User.objects.filter(
-                pk__in=returnees, is_active=True, profile__matching_consent=True
-            ).values_list("pk", flat=True)
+
+
+def _ids_among(queryset: QuerySet, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _live_ids(rows: list[tuple]) -> list[int]:
+    """The ids among candidate rows that `_live_q` keeps: one small query per kind of target
+    and one for the returnees' consent."""
+    live = {
+        column: _ids_among(
+            queryset,
+            {row[column] for row in rows if _TARGET_COLUMN[row[1]] == column},
         )
-        if returnees
-        else set()
+        for column, queryset in _live_targets().items()
+    }
+    consenting = _ids_among(
+        User.objects.filter(is_active=True, profile__matching_consent=True),
+        {row[2] for row in rows if row[2] is not None},
     )
-    kept = []
-    for match_id, kind, returnee_id, *targets in rows:
-        target = KIND_COLUMNS[kind][1]
-        target_id = dict(zip(("opening", "advisor", "policy", "event"), targets, strict=True))
-        if target == "returnee":  # a candidate for an opening: the opening must be open
-            target, target_id = "opening", {"opening": targets[0]}
-        if target_id[target] not in live[target]:
-            continue
-        if returnee_id is not None and returnee_id not in consenting:
-            continue
-        kept.append(match_id)
-    return kept
+    return [
+        row[0]
+        for row in rows
+        if row[_TARGET_COLUMN[row[1]]] in live[_TARGET_COLUMN[row[1]]]
+        and (row[2] is None or row[2] in consenting)
+    ]
 
 
 def matches_for_user(user: User, kind: str | None = None) -> QuerySet[Match]:
