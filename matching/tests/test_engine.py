@@ -351,7 +351,7 @@ def test_a_first_run_loads_in_bulk_and_leaves_every_index_and_key_in_place(city,
             return [row[0] for row in cursor.fetchall()]
 
     before = schema()
-    monkeypatch.setattr(engine, "BULK_MIN", 1)
+    monkeypatch.setattr(engine.full_run, "BULK_MIN", 1)
     figures = engine.rematch_all()
     assert figures["rows"]["bulk_load"] is True
     assert schema() == before

@@ -1,199 +1,41 @@
-"""What each side of a match is made of, read from the database with a few raw queries.
+"""Returnees, openings, advisors, startups and events loaded from PostgreSQL into sparse feature
+rows, all or some by id."""
 
-A feature is a group and a key: `skill:12`, `sector:3`, `district:5`, `inst:7` (institution
-abroad), `emp:9` (employer abroad), `lang:en`, `seek:job`, `exp:financing` (advisor
-expertise), and `cap` (an advisor's capacity left this month). Every entity becomes a row of
-a sparse matrix over one `Vocabulary` of such columns:
-
-- a returnee (only active accounts that consent to matching): the skills, sectors and
-  languages of the profile, the districts where they work, live and have their company, the
-  institutions and employers of their study and work abroad, what they seek, and the
-  advisor expertise that what they seek calls for;
-- an open opening: its skills and sector, the district of its startup, the institutions and
-  employers of its founders (those who consent to matching), and what it offers to those who
-  seek (every opening a job; an opening of an idea- or seed-stage startup also a co-founder's
-  place);
-- an active advisor with capacity left: sectors, districts served, languages, expertise,
-  the institutions and employers of the advisor's own profile (if it consents), that they are
-  an advisor (for those who seek one or seek policy help), and `cap`;
-- a startup: its sector, district and the advisor expertise its needs call for;
-- an upcoming published event: its sectors, its district and its language (a bilingual event
-  speaks to everyone, so it has no language feature).
-
-Loading goes through `COPY (SELECT ...) TO STDOUT` parsed by numpy, so the whole city loads
-in seconds; the same functions, given ids, load one entity for the per-person re-match. The
-loaders return `Loaded` entities; `build` makes one `Vocabulary` of the keys they have and
-their matrices over it.
-"""
-
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from django.db import connection
 from django.utils import timezone
 
-from core.models import District, Sector, User
+from core.models import User
 from events.choices import EventLanguage, EventStatus
 from events.models import Event
-from startups.choices import Stage
 from startups.models import Founder, Opening, Startup
-from talent.choices import ConsultationStatus, Expertise, Seeking, SpokenLanguage
+from talent.choices import Seeking
 from talent.models import (
     AdvisorProfile,
     Consultation,
     Education,
-    Employer,
-    Institution,
     ReturneeProfile,
-    Skill,
     WorkExperience,
 )
 from talent.services import month_bounds
 
-from .choices import MatchKind
-
 # Groups keyed by a database id, and groups keyed by a choice code.
-ID_GROUPS = ("skill", "sector", "district", "inst", "emp")
-CODE_GROUPS = {
-    "lang": SpokenLanguage.values,
-    "seek": Seeking.values,
-    "exp": Expertise.values,
-}
-CAPACITY = "cap"
-
-# What a returnee's seeking asks of an advisor, and what a startup's needs do.
-SEEKING_EXPERTISE = {
-    Seeking.POLICY_HELP: [Expertise.POLICIES],
-    Seeking.INVESTMENT: [Expertise.FINANCING],
-    Seeking.COFOUNDER: [Expertise.HIRING],
-}
-NEED_EXPERTISE = {
-    "funding": [Expertise.FINANCING],
-    "talent": [Expertise.HIRING],
-    "policy_help": [Expertise.POLICIES],
-}
-# What every advisor offers to those who seek.
-ADVISOR_OFFERS = [Seeking.ADVISOR, Seeking.POLICY_HELP]
-# An opening offers a job; one of a startup at these stages also a co-founder's place.
-COFOUNDER_STAGES = [Stage.IDEA, Stage.SEED]
-# Who holds an advisor's time this month (as `talent.services.advisor_load` counts it).
-LOAD_STATUSES = [ConsultationStatus.ACCEPTED, ConsultationStatus.COMPLETED]
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _through(model, name: str) -> tuple[str, str, str]:
-    """(table, owner column, other column) of a many-to-many field."""
-    m2m = model._meta.get_field(name)
-    through = m2m.remote_field.through._meta
-    return (
-        connection.ops.quote_name(through.db_table),
-        m2m.m2m_column_name(),
-        m2m.m2m_reverse_name(),
-    )
-
-
-def int_rows(sql: str, params=None, columns: int = 2) -> np.ndarray:
-    """The integer result of a query as an (n, columns) array, through COPY (no NULLs: the
-    query coalesces them to -1)."""
-    with connection.cursor() as cursor:
-        statement = cursor.mogrify(sql, params) if params else sql
-        if isinstance(statement, bytes):
-            statement = statement.decode()
-        buffer = io.BytesIO()
-        cursor.copy_expert(f"COPY ({statement}) TO STDOUT", buffer)
-    text = buffer.getvalue().decode()
-    if not text:
-        return np.empty((0, columns), dtype=np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=" ").reshape(-1, columns)
-
-
-def _code_index(group: str) -> str:
-    """SQL array of a code group's values, for `array_position` (1-based, NULL if unknown)."""
-    values = ",".join(f"'{value}'" for value in CODE_GROUPS[group])
-    return f"ARRAY[{values}]::text[]"
-
-
-# Vocabulary ------------------------------------------------------------------------------
-
-
-class Vocabulary:
-    """The columns of every feature matrix: per group, a sorted array of keys."""
-
-    def __init__(self, keys: dict[str, np.ndarray]):
-        self.groups = [*ID_GROUPS, *CODE_GROUPS, CAPACITY]
-        self.keys = {}
-        self.offset = {}
-        position = 0
-        for group in self.groups:
-            if group in CODE_GROUPS:
-                group_keys = np.arange(len(CODE_GROUPS[group]), dtype=np.int64)
-            elif group == CAPACITY:
-                group_keys = np.zeros(1, dtype=np.int64)
-            else:
-                group_keys = np.unique(np.asarray(keys.get(group, []), dtype=np.int64))
-            self.keys[group] = group_keys
-            self.offset[group] = position
-            position += len(group_keys)
-        self.size = position
-        self.group_of = np.empty(self.size, dtype=np.int8)
-        for index, group in enumerate(self.groups):
-            start = self.offset[group]
-            self.group_of[start : start + len(self.keys[group])] = index
-
-    @classmethod
-    def covering(cls, *loaded: "Loaded") -> "Vocabulary":
-        """The columns of every key the loaded entities have, and of every choice code."""
-        return cls(
-            {
-                group: np.unique(np.concatenate([part.keys(group) for part in loaded]))
-                for group in ID_GROUPS
-            }
-        )
-
-    def columns(self, group: str, keys) -> tuple[np.ndarray, np.ndarray]:
-        """(valid, columns) of `keys` in `group`; for code groups the keys are the 0-based
-        positions in CODE_GROUPS. Keys the vocabulary does not know are not valid."""
-        keys = np.asarray(keys, dtype=np.int64)
-        group_keys = self.keys[group]
-        if not len(group_keys):
-            return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
-        position = np.clip(np.searchsorted(group_keys, keys), 0, len(group_keys) - 1)
-        valid = group_keys[position] == keys
-        return valid, position + self.offset[group]
-
-    def column(self, group: str, key) -> int | None:
-        if group in CODE_GROUPS:
-            if key not in CODE_GROUPS[group]:
-                return None
-            key = CODE_GROUPS[group].index(key)
-        valid, columns = self.columns(group, [key])
-        return int(columns[0]) if valid[0] else None
-
-    def group(self, column: int) -> str:
-        return self.groups[self.group_of[column]]
-
-    def key(self, column: int):
-        """The id (or choice code) a column stands for."""
-        group = self.group(column)
-        key = self.keys[group][column - self.offset[group]]
-        if group in CODE_GROUPS:
-            return CODE_GROUPS[group][int(key)]
-        return int(key)
-
-    def code(self, column: int) -> str:
-        group = self.group(column)
-        return CAPACITY if group == CAPACITY else f"{group}:{self.key(column)}"
-
-    def group_columns(self, groups) -> np.ndarray:
-        """A boolean mask over the columns of the given groups."""
-        wanted = [self.groups.index(group) for group in groups]
-        return np.isin(self.group_of, wanted)
-
+from .vocabulary import (
+    ADVISOR_OFFERS,
+    CAPACITY,
+    CODE_GROUPS,
+    COFOUNDER_STAGES,
+    LOAD_STATUSES,
+    NEED_EXPERTISE,
+    SEEKING_EXPERTISE,
+    Vocabulary,
+    _code_index,
+    _table,
+    _through,
+    int_rows,
+)
 
 # Entities --------------------------------------------------------------------------------
 
@@ -618,58 +460,3 @@ def events(moment=None) -> Loaded:
     )
     loaded.extra = {"district": base[:, 1]}
     return loaded
-
-
-# Names for the reasons -------------------------------------------------------------------
-
-
-def names(vocabulary: Vocabulary, columns) -> dict[int, object]:
-    """What a reason says of each column: a name, a {"en", "zh"} pair, or a choice code."""
-    by_group: dict[str, list[int]] = {}
-    for column in {int(column) for column in columns}:
-        by_group.setdefault(vocabulary.group(column), []).append(column)
-    found: dict[int, object] = {}
-    models = {"skill": Skill, "inst": Institution, "emp": Employer}
-    bilingual = {"sector": Sector, "district": District}
-    for group, group_columns in by_group.items():
-        keyed = {vocabulary.key(column): column for column in group_columns}
-        if group in models:
-            for pk, name in models[group].objects.filter(pk__in=keyed).values_list("pk", "name"):
-                found[keyed[pk]] = name
-        elif group in bilingual:
-            rows = bilingual[group].objects.filter(pk__in=keyed)
-            for pk, name_en, name_zh in rows.values_list("pk", "name_en", "name_zh"):
-                found[keyed[pk]] = {"en": name_en, "zh": name_zh}
-        else:
-            for key, column in keyed.items():
-                found[column] = key
-    return found
-
-
-def own_pairs(kind: str, subject_ids=None) -> list[tuple[int, int]]:
-    """(subject id, target id) pairs of `kind` that would match people with themselves: a
-    founder with their own startup's openings, an advisor with themselves, a startup with an
-    advisor who founded it. They are never matched, as if dismissed."""
-    if kind in (MatchKind.RETURNEE_OPENING, MatchKind.OPENING_RETURNEE):
-        rows = Opening.objects.filter(startup__founders__isnull=False)
-        if subject_ids is not None:
-            ids = [int(value) for value in subject_ids]
-            if kind == MatchKind.RETURNEE_OPENING:
-                rows = rows.filter(startup__founders__user_id__in=ids)
-            else:
-                rows = rows.filter(pk__in=ids)
-        pairs = rows.values_list("startup__founders__user_id", "pk")
-        if kind == MatchKind.RETURNEE_OPENING:
-            return list(pairs)
-        return [(opening, user) for user, opening in pairs]
-    if kind == MatchKind.RETURNEE_ADVISOR:
-        rows = AdvisorProfile.objects.all()
-        if subject_ids is not None:
-            rows = rows.filter(user_id__in=[int(value) for value in subject_ids])
-        return list(rows.values_list("user_id", "pk"))
-    if kind == MatchKind.STARTUP_ADVISOR:
-        rows = Founder.objects.filter(user__advisor_profile__isnull=False)
-        if subject_ids is not None:
-            rows = rows.filter(startup_id__in=[int(value) for value in subject_ids])
-        return list(rows.values_list("startup_id", "user__advisor_profile"))
-    return []
