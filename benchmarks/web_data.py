@@ -92,7 +92,12 @@ def bench_accounts(count: int) -> list[tuple[int, str]]:
     password = make_password(None)
     User.objects.bulk_create(
         [
-            User(email=email, full_name=f"Bench User {number}", password=password)
+            User(
+                email=email,
+                full_name=f"Bench User {number}",
+                password=password,
+                email_verified_at=timezone.now(),
+            )
             for number, email in enumerate(emails, start=1)
             if email not in existing
         ],

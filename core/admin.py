@@ -18,7 +18,21 @@ from .models import (
 )
 
 
-class DistrictGrantInline(admin.TabularInline):
+class SuperuserGrantsMixin:
+    """Who acts in which district is for superusers to say: staff who may change users or
+    grants still cannot give themselves (or anyone) a district."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class DistrictGrantInline(SuperuserGrantsMixin, admin.TabularInline):
     model = DistrictGrant
     fk_name = "user"
     extra = 0
@@ -37,7 +51,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "language", "district_grants__district"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["date_joined", "last_login", "erased_at"]
+    readonly_fields = ["date_joined", "last_login", "email_verified_at", "erased_at"]
+    # Only a superuser gives the powers of staff and superusers, groups and permissions.
+    privileges = ["is_staff", "is_superuser", "groups", "user_permissions"]
     inlines = [DistrictGrantInline, NotificationPreferenceInline]
     actions = ["erase_accounts"]
     fieldsets = (
@@ -47,7 +63,10 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined", "erased_at")}),
+        (
+            _("Important dates"),
+            {"fields": ("last_login", "date_joined", "email_verified_at", "erased_at")},
+        ),
     )
     add_fieldsets = (
         (
@@ -58,6 +77,10 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, *self.privileges]
 
     @admin.action(description=_("Erase the selected accounts and their personal data"))
     def erase_accounts(self, request, queryset):
@@ -119,7 +142,7 @@ class OrganisationAdmin(BilingualAdmin):
 
 
 @admin.register(DistrictGrant)
-class DistrictGrantAdmin(SimpleHistoryAdmin):
+class DistrictGrantAdmin(SuperuserGrantsMixin, SimpleHistoryAdmin):
     list_display = ["user", "district", "granted_by", "granted_at"]
     list_filter = ["district"]
     search_fields = ["user__email", "user__full_name"]
@@ -136,7 +159,7 @@ class DistrictGrantAdmin(SimpleHistoryAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipient", "kind", "frequency", "status", "created_at", "sent_at"]
     list_filter = ["status", "kind", "frequency", "emailed"]
-    search_fields = ["subject", "recipient__email"]
+    search_fields = ["subject", "recipient__email", "address"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
     readonly_fields = [field.name for field in Notification._meta.fields]

@@ -9,6 +9,7 @@ row, so a mail server or client that sees the same message again can drop it.
 """
 
 import logging
+import secrets
 import time
 from datetime import timedelta
 
@@ -16,38 +17,64 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from .choices import Frequency, NotificationStatus
-from .models import Notification, User
+from .models import Notification, UnsubscribeKey, User
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10  # with the backoff below, about eleven hours of mail-server outage
-UNSUBSCRIBE_SALT = "core.notifications.unsubscribe"
+# Version 2: links name the person by their random key (version 1, which showed the account's
+# id, is no longer accepted).
+UNSUBSCRIBE_SALT = "core.notifications.unsubscribe.2"
 DIGEST_LOCK = 0x646967  # the advisory lock class of digest runs, with the person's id
 
 
+def unsubscribe_key(user: User) -> str:
+    """The person's random key for unsubscribe links, made with their first e-mail."""
+    try:
+        return user.unsubscribe_key.key
+    except UnsubscribeKey.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():
+            return UnsubscribeKey.objects.create(user=user, key=secrets.token_urlsafe(18)).key
+    except IntegrityError:  # another worker made it at the same moment
+        return UnsubscribeKey.objects.get(user=user).key
+
+
 def unsubscribe_token(*, user: User, kinds: list[str]) -> str:
-    return signing.dumps({"u": user.pk, "k": sorted(set(kinds))}, salt=UNSUBSCRIBE_SALT)
+    """The token of an unsubscribe link: signed and dated, naming the person only by their
+    random key (not their id or address), valid for UNSUBSCRIBE_LINK_DAYS."""
+    return signing.dumps(
+        {"r": unsubscribe_key(user), "k": sorted(set(kinds))}, salt=UNSUBSCRIBE_SALT
+    )
 
 
 def unsubscribe_token_read(token: str) -> tuple[int, list[str]] | None:
+    """The account and kinds of a link's token; None if it is forged, older than
+    UNSUBSCRIBE_LINK_DAYS, or the account has been erased since (its key is gone)."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        data = signing.loads(
+            token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=settings.UNSUBSCRIBE_LINK_DAYS)
+        )
+    except signing.BadSignature:  # SignatureExpired included
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("r"), str):
         return None
     kinds = data.get("k") or []
     if not isinstance(kinds, list):
         return None
-    return data["u"], [str(kind) for kind in kinds]
+    user_id = UnsubscribeKey.objects.filter(key=data["r"]).values_list("user_id", flat=True).first()
+    if user_id is None:
+        return None
+    return user_id, [str(kind) for kind in kinds]
 
 
 def _absolute(path: str) -> str:
@@ -68,7 +95,6 @@ def _message(*, user: User, kinds: list[str], subject: str, body: str, message_i
                 "unsubscribe_url": unsubscribe_url,
             },
         )
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return EmailMessage(
         subject=subject,
         body=f"{body}\n\n{footer.strip()}\n",
@@ -77,9 +103,26 @@ def _message(*, user: User, kinds: list[str], subject: str, body: str, message_i
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<{message_id}@{domain or 'localhost'}>",
+            "Message-ID": _message_id(message_id),
         },
     )
+
+
+def _address_message(row: Notification) -> EmailMessage:
+    """A message to an address without an account: no settings to point to, nothing to
+    unsubscribe from (it is sent once, because someone asked for it)."""
+    return EmailMessage(
+        subject=row.subject,
+        body=f"{_with_link(row.body, row.url)}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.address],
+        headers={"Message-ID": _message_id(f"notification-{row.pk}")},
+    )
+
+
+def _message_id(name: str) -> str:
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{name}@{domain or 'localhost'}>"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -146,7 +189,7 @@ def _deliver_notification(notification_id: int, connection) -> bool:
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
+            .select_related("recipient", "recipient__unsubscribe_key")
             .filter(
                 pk=notification_id,
                 status=NotificationStatus.PENDING,
@@ -156,13 +199,16 @@ def _deliver_notification(notification_id: int, connection) -> bool:
         )
         if row is None:
             return False
-        message = _message(
-            user=row.recipient,
-            kinds=[row.kind],
-            subject=row.subject,
-            body=_with_link(row.body, row.url),
-            message_id=f"notification-{row.pk}",
-        )
+        if row.recipient is None:
+            message = _address_message(row)
+        else:
+            message = _message(
+                user=row.recipient,
+                kinds=[row.kind],
+                subject=row.subject,
+                body=_with_link(row.body, row.url),
+                message_id=f"notification-{row.pk}",
+            )
         message.connection = connection
         try:
             _send(message)
@@ -241,7 +287,7 @@ def _deliver_digest(user_id: int, frequency: str, connection) -> int:
         )
         if not rows:
             return 0
-        user = User.objects.get(pk=user_id)
+        user = User.objects.select_related("unsubscribe_key").get(pk=user_id)
         with translation.override(user.language):
             subject = render_to_string(
                 "notifications/digest_subject.txt",

@@ -63,6 +63,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("When the person erased their account; its personal data is gone."),
     )
+    email_verified_at = models.DateTimeField(
+        _("e-mail verified at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the person opened the link sent to their address. Until then they can browse "
+            "but not register for events, request consultations or apply."
+        ),
+    )
     districts = models.ManyToManyField(
         "District",
         through="DistrictGrant",
@@ -100,17 +109,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name
 
+    # Who acts where is `core.permissions`; these two read it for templates and `roles`.
     @property
     def is_admin(self) -> bool:
-        return self.is_staff or self.is_superuser
+        """A superuser: acts in every district (`is_staff` alone only opens Django admin)."""
+        from .permissions import acts_everywhere
+
+        return acts_everywhere(self)
 
     @property
     def is_official(self) -> bool:
-        return self.district_grants.exists()
+        """Holds a district grant (a staff member with grants too)."""
+        from .permissions import is_official
 
-    def manages_district(self, district_id: int) -> bool:
-        """An admin, or an official of that district."""
-        return self.is_admin or self.district_grants.filter(district_id=district_id).exists()
+        return is_official(self)
 
     @property
     def is_advisor(self) -> bool:
@@ -274,8 +286,36 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        help_text=_("Empty for a message to someone without an account: see the address."),
+    )
+    address = models.EmailField(
+        _("address"),
+        blank=True,
+        help_text=_("Where a message to someone without an account goes (an invitation)."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language of a message to someone without an account."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the partial index below: most notices name nobody
+        verbose_name=_("about"),
+        help_text=_(
+            "The person other than the recipient whose name the notice shows (who asked for a "
+            "consultation, the advisor who answered): erasing their account removes the name."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     subject = models.CharField(_("subject"), max_length=200)
@@ -320,6 +360,17 @@ class Notification(models.Model):
                 condition=models.Q(status="pending"),
             ),
             models.Index(fields=["recipient", "-created_at"], name="core_notif_inbox_idx"),
+            models.Index(
+                fields=["actor"],
+                name="core_notif_actor_idx",
+                condition=models.Q(actor__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(address=""),
+                name="core_notif_has_recipient",
+            ),
         ]
 
     def __str__(self):
@@ -354,3 +405,26 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} = {self.frequency}"
+
+
+class UnsubscribeKey(models.Model):
+    """The random key that stands for a person in the unsubscribe links of their e-mails, so
+    a link does not show who it is for; made when the first e-mail is sent, deleted when the
+    account is erased (which ends every link sent before)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="unsubscribe_key",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(_("key"), max_length=32, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unsubscribe key")
+        verbose_name_plural = _("unsubscribe keys")
+
+    def __str__(self):
+        return str(self.user_id)

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db import transaction
-from django.utils import timezone
+from django.template import TemplateDoesNotExist
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 from rest_framework.authtoken.models import Token
 
-from .exceptions import ApplicationError
-from .models import DistrictGrant, Notification, NotificationPreference, User
+from .models import DistrictGrant, Notification, NotificationPreference, UnsubscribeKey, User
 
 EXPORT_FORMAT = "returnee-portal-export/1"
 ERASED_DOMAIN = "invalid.example"
@@ -114,15 +114,10 @@ def consent_withdrawn(user: User, purpose: str) -> None:
 
 
 def account_erase(*, request, user: User, password: str) -> None:
-    """The person erases their own account, confirming with their password (failures count
-    towards the sign-in lockout, like any other password check)."""
-    checked = authenticate(request=request, username=user.email, password=password or "")
-    if getattr(request, "axes_locked_out", False):
-        raise ApplicationError(
-            _("Too many failed password attempts. Try again later."), code="locked_out"
-        )
-    if checked is None or checked.pk != user.pk:
-        raise ApplicationError(_("The password is not correct."), code="password", field="password")
+    """The person erases their own account, confirming with their password."""
+    from .services import password_confirm  # the services import this module
+
+    password_confirm(request=request, user=user, password=password)
     erase_user(user)
 
 
@@ -196,11 +191,96 @@ def erased_email(user: User) -> str:
     return f"erased-{user.pk}@{ERASED_DOMAIN}"
 
 
+NAMES_BATCH = 500  # notices re-rendered per statement when a name is taken out
+
+
+def former_user(language: str) -> str:
+    """What notices show in place of an erased person's name."""
+    with translation.override(language):
+        return _("a former user")
+
+
+def _without_name(value, name: str, neutral: str):
+    """`value` (a notice's context or text) with every mention of `name` replaced."""
+    if not name:
+        return value
+    if isinstance(value, str):
+        if value.strip() == name:
+            return neutral
+        return value.replace(name, neutral) if len(name) > 1 else value
+    if isinstance(value, list):
+        return [_without_name(item, name, neutral) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_name(item, name, neutral) for key, item in value.items()}
+    return value
+
+
+def _rendered(template: str, language: str, context: dict) -> tuple[str, str] | None:
+    from .services import _render  # services import this module
+
+    key = tuple(sorted(context.items()))
+    try:
+        try:
+            hash(key)
+        except TypeError:  # lists or dicts in the context
+            return _render.__wrapped__(template, language, key)
+        return _render(template, language, key)
+    except TemplateDoesNotExist:
+        return None
+
+
+def erase_name_from_notifications(user: User, *, name: str) -> int:
+    """Take the person's name out of the notices about them in other people's inboxes and
+    in the outbox (pending e-mails and digests): the rows whose `actor` they are (a request
+    they made, an advisor's answer). Each is rendered again from its template, in its
+    recipient's language, with "a former user" in place of the name, which leaves the
+    context too; the row stays (counts, dates, read marks) and is no longer tied to the
+    person. Returns how many changed.
+
+    E-mails already sent cannot be recalled: the name stays in mailboxes outside the portal.
+    A notice written without an `actor` cannot be found here; the apps mark theirs before
+    this runs (`talent.privacy` does for consultation notices written before actors were
+    recorded)."""
+    from .services import supported_language
+
+    name = (name or "").strip()
+    ids = list(Notification.objects.filter(actor=user).values_list("pk", flat=True))
+    for start in range(0, len(ids), NAMES_BATCH):
+        rows = Notification.objects.filter(pk__in=ids[start : start + NAMES_BATCH]).values_list(
+            "pk", "template", "context", "subject", "body", "language", "recipient__language"
+        )
+        changed = []
+        for pk, template, context, subject, body, language, recipient_language in rows:
+            language = supported_language(recipient_language or language)
+            neutral = former_user(language)
+            context = _without_name(context if isinstance(context, dict) else {}, name, neutral)
+            rendered = _rendered(template, language, context) if template else None
+            if rendered is not None:
+                subject, body = rendered
+            changed.append(
+                Notification(
+                    pk=pk,
+                    subject=_without_name(" ".join(subject.split()), name, neutral)[:200],
+                    body=_without_name(body.strip(), name, neutral),
+                    context=context,
+                    actor=None,
+                )
+            )
+        Notification.objects.bulk_update(changed, ["subject", "body", "context", "actor"])
+    return len(ids)
+
+
 def erase_core(user: User) -> None:
-    """Delete the inbox, preferences, token, grants and sign-in records; anonymise the account
-    and its history. Its sessions end by themselves: an inactive account with an unusable
-    password fails the check Django makes on every request."""
+    """Delete the inbox, preferences, token, grants, sign-in records and the key of the
+    unsubscribe links (the links already sent stop working); take the person's name out of
+    the notices about them that others have (`erase_name_from_notifications`); anonymise
+    the account and its history. Its sessions end by themselves: an inactive account with
+    an unusable password fails the check Django makes on every request."""
     Notification.objects.filter(recipient=user).delete()
+    erase_name_from_notifications(user, name=user.full_name)
+    UnsubscribeKey.objects.filter(user=user).delete()
+    for device in devices_for_user(user, confirmed=None):  # two-step sign-in's keys
+        device.delete()
     NotificationPreference.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
     DistrictGrant.objects.filter(user=user).delete()

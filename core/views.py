@@ -1,27 +1,52 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import health as core_health
-from . import privacy, selectors, services
-from .api.throttling import SigninThrottle, SignupThrottle
+from . import privacy, selectors, services, two_factor
+from .api import views as api_views
+from .api.throttling import (
+    PasswordResetThrottle,
+    ScopedRateThrottle,
+    SigninThrottle,
+    SignupThrottle,
+)
 from .choices import NotificationKind
 from .delivery import unsubscribe_token_read
 from .exceptions import ApplicationError
-from .forms import AccountEraseForm, NotificationPreferencesForm, SigninForm, SignupForm
+from .forms import (
+    AccountEraseForm,
+    BackupCodesForm,
+    NotificationPreferencesForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    SigninCodeForm,
+    SigninForm,
+    SignupForm,
+    TwoFactorDisableForm,
+    TwoFactorSetupForm,
+)
 from .models import User
+
+# The pages count against the API's limits (a stand-in view names the scope).
+PASSWORD_CHANGE_THROTTLE = SimpleNamespace(throttle_scope="password_change")
+VERIFY_EMAIL_THROTTLE = SimpleNamespace(throttle_scope="verify_email")
 
 
 def home(request):
@@ -55,6 +80,8 @@ def too_many_requests(request, throttle):
 
 
 def signup(request):
+    """Sign-up answers alike whether or not the address has an account (see
+    `services.user_signup`): the new account confirms its address, then signs in."""
     if request.user.is_authenticated:
         return redirect("core:home")
     form = SignupForm(request.POST or None)
@@ -62,7 +89,7 @@ def signup(request):
         return too_many_requests(request, throttle)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_signup(
+            services.user_signup(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 full_name=form.cleaned_data["full_name"],
@@ -71,10 +98,115 @@ def signup(request):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("core:home")
+            return redirect("core:signup_sent")
     return render(request, "core/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(
+        request,
+        "core/check_email.html",
+        {"title": _("Check your e-mail"), "message": api_views.SIGNUP_SENT},
+    )
+
+
+def password_reset(request):
+    """Ask for a link to choose a new password; the same answer for every address."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and not (throttle := PasswordResetThrottle()).allow_request(
+        request, None
+    ):
+        return too_many_requests(request, throttle)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return redirect("core:password_reset_sent")
+    return render(request, "core/password_reset.html", {"form": form})
+
+
+def password_reset_sent(request):
+    return render(
+        request,
+        "core/check_email.html",
+        {"title": _("Check your e-mail"), "message": api_views.RESET_SENT},
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view of an e-mailed link (it moves the token out of the address before the
+    form is shown); the new password is set by `services.user_password_set`."""
+
+    template_name = "core/password_reset_confirm.html"
+
+    def get_user(self, uidb64):
+        return services.password_reset_account(uid=uidb64)
+
+    def form_valid(self, form):
+        services.user_password_set(
+            user=form.user, password=form.cleaned_data["new_password1"], field="new_password1"
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("Your password has been changed. Sign in with it."))
+        return redirect("core:login")
+
+
+@login_required
+def account(request):
+    """The account's address (and whether it is confirmed), its password and its settings."""
+    return render(request, "core/account.html")
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and not (throttle := ScopedRateThrottle()).allow_request(
+        request, PASSWORD_CHANGE_THROTTLE
+    ):
+        return too_many_requests(request, throttle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                request=request,
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # this sign-in goes on
+            messages.success(
+                request,
+                _(
+                    "Your password has been changed. You stay signed in here; every other "
+                    "sign-in and API token of your account has ended."
+                ),
+            )
+            return redirect("core:account")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+def verify_email(request, token: str):
+    """The e-mailed link that confirms an address (opening it is the proof)."""
+    try:
+        user = services.email_verification_confirm(token=token)
+    except ApplicationError as exc:
+        return render(request, "core/verify_email.html", {"message": exc.message}, status=400)
+    messages.success(request, _("Thank you: your e-mail address is confirmed."))
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect("core:account")
+    return redirect("core:login")
+
+
+@login_required
+@require_POST
+def verify_email_send(request):
+    if not (throttle := ScopedRateThrottle()).allow_request(request, VERIFY_EMAIL_THROTTLE):
+        return too_many_requests(request, throttle)
+    if services.email_verification_send(user=request.user):
+        messages.success(request, _("We have sent a new link to your e-mail address."))
+    else:
+        messages.info(request, _("Your e-mail address is confirmed already."))
+    return redirect("core:account")
 
 
 class SigninView(auth_views.LoginView):
@@ -87,6 +219,15 @@ class SigninView(auth_views.LoginView):
         if not throttle.allow_request(request, None):
             return too_many_requests(request, throttle)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """The right password signs in, unless the account uses two-step sign-in: then no one
+        is signed in until the code is given on the next page (`signin_code`)."""
+        user = form.get_user()
+        if not two_factor.is_enabled(user):
+            return super().form_valid(form)
+        two_factor.signin_pending_start(self.request, user=user, next_url=self.get_success_url())
+        return redirect("core:signin_code")
 
 
 class SignoutView(auth_views.LogoutView):
@@ -193,3 +334,163 @@ def my_data(request):
         if section.page_template and section.page_context
     ]
     return render(request, "core/my_data.html", {"form": form, "sections": sections})
+
+
+# Two-step sign-in ------------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    """The `next` address of the request if it is on this site, else the default one."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _code_field(form) -> str:
+    """The input a code came in: the app's, or the backup code's."""
+    data = form.cleaned_data
+    return "backup_code" if data.get("backup_code") and not data.get("code") else "code"
+
+
+def _form_error(form, exc: ApplicationError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@never_cache
+def signin_code(request):
+    """The second step of signing in: the code of the authenticator app (or a backup code)
+    after the right password on the sign-in page. A signed-in session that has not passed it
+    (signed in before the app was set up, or elsewhere) passes it here too, for the admin."""
+    pending = None
+    if request.user.is_authenticated:
+        user = request.user
+        next_url = _next_url(request)
+        if request.user.is_verified() or not two_factor.is_enabled(user):
+            return redirect(next_url)
+    else:
+        pending = two_factor.signin_pending(request)
+        if pending is None:
+            messages.info(request, _("Your sign-in has expired. Please sign in again."))
+            return redirect("core:login")
+        user, remembered = pending
+        next_url = remembered["next"]
+    form = SigninCodeForm(request.POST or None)
+    if request.method == "POST":
+        throttle = two_factor.SigninCodeThrottle(user)
+        if not throttle.allow_request(request, None):
+            return too_many_requests(request, throttle)
+        if form.is_valid():
+            try:
+                device = two_factor.code_verify(
+                    user=user, code=form.cleaned_data["otp"], field=_code_field(form)
+                )
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                if pending is not None:
+                    two_factor.signin_complete(
+                        request, user=user, device=device, backend=remembered["backend"]
+                    )
+                else:
+                    two_factor.signin_verify(request, device=device)
+                return redirect(next_url)
+    context = {"form": form, "next": "" if pending else next_url, "step_up": pending is None}
+    return render(request, "core/signin_code.html", context)
+
+
+def _two_factor_page(request, *, setup_form=None, codes_form=None, status: int = 200):
+    user = request.user
+    device = two_factor.app_device(user)
+    context = {"enabled": device is not None, "device": device}
+    if device is not None:
+        context["codes_form"] = codes_form or BackupCodesForm()
+        context["backup_codes_left"] = two_factor.backup_codes_left(user)
+    else:
+        setup = two_factor.setup_device(user)
+        context["setup"] = setup
+        if setup is not None:
+            context["setup_form"] = setup_form or TwoFactorSetupForm()
+            context["qr"] = two_factor.qr_svg(
+                setup, label=_("QR code to scan with your authenticator app")
+            )
+            context["secret"] = two_factor.secret_text(setup)
+    return render(request, "core/two_factor.html", context, status=status)
+
+
+def _backup_codes_page(request, codes: list[str]):
+    return render(request, "core/two_factor_codes.html", {"codes": codes})
+
+
+@never_cache
+@login_required
+def two_factor_settings(request):
+    """Set up two-step sign-in (scan, then confirm with a code), or see that it is on and
+    make new backup codes. The secret and the backup codes are never cached."""
+    if request.method != "POST":
+        return _two_factor_page(request)
+    user = request.user
+    action = request.POST.get("action", "")
+    enabled = two_factor.is_enabled(user)
+    if action in ("begin", "restart") and not enabled:
+        try:
+            two_factor.setup_begin(user=user, restart=action == "restart")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("core:two_factor")
+    if action == "confirm" and not enabled:
+        form = TwoFactorSetupForm(request.POST)
+        if form.is_valid():
+            try:
+                codes = two_factor.setup_confirm(
+                    request=request, user=user, code=form.cleaned_data["code"]
+                )
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Two-step sign-in is on."))
+                return _backup_codes_page(request, codes)
+        return _two_factor_page(request, setup_form=form)
+    if action == "backup_codes" and enabled:
+        form = BackupCodesForm(request.POST)
+        if form.is_valid():
+            try:
+                codes = two_factor.backup_codes_renew(user=user, code=form.cleaned_data["code"])
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Your new backup codes are ready."))
+                return _backup_codes_page(request, codes)
+        return _two_factor_page(request, codes_form=form)
+    return redirect("core:two_factor")
+
+
+@never_cache
+@login_required
+def two_factor_disable(request):
+    """Turn two-step sign-in off, with the password and a code."""
+    if not two_factor.is_enabled(request.user):
+        messages.info(request, _("Two-step sign-in is off."))
+        return redirect("core:two_factor")
+    form = TwoFactorDisableForm(request.POST or None)
+    if request.method == "POST" and not (throttle := ScopedRateThrottle()).allow_request(
+        request, PASSWORD_CHANGE_THROTTLE
+    ):
+        return too_many_requests(request, throttle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.disable(
+                request=request,
+                user=request.user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["otp"],
+                code_field=_code_field(form),
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Two-step sign-in is off."))
+            return redirect("core:two_factor")
+    return render(request, "core/two_factor_disable.html", {"form": form})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import DistrictScopedAdmin
 from core.exceptions import ApplicationError
 from core.exports import safe_cell
 
@@ -67,7 +68,7 @@ class ServiceActionsMixin:
 
 
 @admin.register(Event)
-class EventAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+class EventAdmin(DistrictScopedAdmin, ServiceActionsMixin, SimpleHistoryAdmin):
     list_display = ["title_en", "kind", "district", "starts_at", "capacity", "status"]
     list_filter = ["status", "kind", "district", "sectors", "language"]
     search_fields = ["title_zh", "title_en", "venue", "summary_zh", "summary_en"]
@@ -158,10 +159,11 @@ class EventAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(DistrictScopedAdmin, ServiceActionsMixin, SimpleHistoryAdmin):
     """Registrations are made by people and change through the services: admins cancel or
     check in with the actions, which keep the seats, the waitlist and the notices right."""
 
+    district_field = "event__district"
     list_display = ["user", "event", "status", "waitlist_position", "created_at", "checked_in_at"]
     list_filter = ["status", "event__district"]
     search_fields = ["user__email", "user__full_name", "event__title_en", "event__title_zh", "code"]
@@ -218,15 +220,18 @@ class RegistrationAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "registration__event__district"
     list_display = ["registration", "offset_minutes", "event_starts_at", "sent_at"]
     list_filter = ["offset_minutes"]
     list_select_related = ["registration__user", "registration__event"]
 
 
 admin.site.register(CalendarFeed, search_fields=["user__email"], readonly_fields=["token"])
-admin.site.register(
-    CheckinVolunteer,
-    list_display=["user", "event", "granted_at"],
-    autocomplete_fields=["user", "event"],
-)
+
+
+@admin.register(CheckinVolunteer)
+class CheckinVolunteerAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "event__district"
+    list_display = ["user", "event", "granted_at"]
+    autocomplete_fields = ["user", "event"]

@@ -3,6 +3,7 @@
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from core import permissions
 from core.models import User
 
 from .choices import SEAT_STATUSES, EventStatus, RegistrationStatus
@@ -16,13 +17,10 @@ LONG_TEXTS = ["summary_zh", "summary_en", "description_zh", "description_en", "c
 def visible_events(*, user: User | None = None) -> QuerySet[Event]:
     """Events a person may see: public ones, and the drafts of districts they manage. Seat
     figures are the events' own counters: nothing is counted per read."""
-    visible = Q(status__in=PUBLIC_STATUSES)
-    if user is not None and user.is_authenticated:
-        if user.is_admin:
-            visible = Q()
-        else:
-            visible |= Q(district__in=user.districts.all())
-    return Event.objects.filter(visible)
+    managed = permissions.district_q(user)
+    if managed is None:
+        return Event.objects.all()
+    return Event.objects.filter(Q(status__in=PUBLIC_STATUSES) | managed)
 
 
 def event_for_action(*, user: User | None, event_id: int) -> Event | None:
@@ -33,7 +31,7 @@ def event_for_action(*, user: User | None, event_id: int) -> Event | None:
     event = next(iter(rows), None)
     if event is None or event.status in PUBLIC_STATUSES:
         return event
-    if user is not None and user.is_authenticated and user.manages_district(event.district_id):
+    if permissions.manages_district(user, event.district_id):
         return event
     return None
 
@@ -61,11 +59,7 @@ def event_detail(*, user: User | None, event_id: int) -> Event | None:
 
 def managed_events(*, user: User) -> QuerySet[Event]:
     """Every event (drafts too) of the districts the user is an official of."""
-    events = (
-        Event.objects.all()
-        if user.is_admin
-        else Event.objects.filter(district__in=user.districts.all())
-    )
+    events = permissions.in_managed_districts(Event.objects.all(), user)
     return events.select_related("district").order_by("-starts_at", "-id")
 
 

@@ -18,10 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import permissions
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from core.listcache import cached_page
-from core.models import District
 from core.views import too_many_requests
 
 from . import calendar, forms, selectors, services
@@ -73,7 +73,7 @@ def _next_url(request, default: str) -> str:
 
 
 def _managed_districts(user):
-    return District.objects.all() if user.is_admin else user.districts.all()
+    return permissions.managed_districts(user)
 
 
 def _form_messages(request, form) -> None:
@@ -97,8 +97,7 @@ def event_list(request):
         {
             "filter": filterset,
             "page": _page(request, queryset),
-            "is_official": request.user.is_authenticated
-            and (request.user.is_admin or request.user.is_official),
+            "is_official": permissions.manages_any_district(request.user),
         },
     )
 
@@ -243,7 +242,7 @@ def ticket(request, pk: int):
 
 @login_required
 def manage(request):
-    if not (request.user.is_admin or request.user.is_official):
+    if not permissions.manages_any_district(request.user):
         return _forbidden(request, _("Only district officials manage events."))
     events = selectors.managed_events(user=request.user)
     return render(request, "events/manage.html", {"page": _page(request, events)})

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import DistrictScopedAdmin
+
 from .models import AdvisorProposal, Match
 
 
@@ -57,7 +59,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(ReadOnlyAdmin):
+class MatchAdmin(DistrictScopedAdmin, ReadOnlyAdmin):
     list_display = [
         "id",
         "kind",
@@ -96,7 +98,7 @@ class MatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AdvisorProposal)
-class AdvisorProposalAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class AdvisorProposalAdmin(DistrictScopedAdmin, SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = [
         "id",
         "returnee",

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import permissions
 from core.exceptions import ApplicationError, PermissionDeniedError
 from core.models import User
 from talent.choices import Seeking
@@ -302,11 +303,7 @@ def assign_advisors() -> dict:
 
 def can_override(*, user: User, proposal: AdvisorProposal) -> bool:
     """An admin, or an official of the proposal's district."""
-    if getattr(user, "is_admin", False):
-        return True
-    if not getattr(user, "is_authenticated", False) or proposal.district_id is None:
-        return False
-    return user.district_grants.filter(district_id=proposal.district_id).exists()
+    return permissions.manages_district(user, proposal.district_id)
 
 
 def _pair(proposal: AdvisorProposal, advisor: AdvisorProfile) -> tuple[float, list]:

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
+from core import permissions
 from core.models import District, User
 from events.choices import EventStatus
 from events.models import Event
@@ -203,11 +204,7 @@ def candidates_for_opening(opening: Opening) -> QuerySet[Match]:
 
 def managed_districts(user: User) -> QuerySet[District]:
     """The districts whose matching an official watches: theirs, or all for an admin."""
-    if not getattr(user, "is_authenticated", False):
-        return District.objects.none()
-    if user.is_admin:
-        return District.objects.all()
-    return District.objects.filter(grants__user=user)
+    return permissions.managed_districts(user)
 
 
 def proposal_list() -> QuerySet[AdvisorProposal]:
@@ -224,11 +221,7 @@ def proposals_for_district(district: District) -> QuerySet[AdvisorProposal]:
 def proposals_visible_to(user: User) -> QuerySet[AdvisorProposal]:
     """Every proposal (any status: the overridden ones are the audit trail) of the user's
     districts; all of them for an admin; none for anyone else."""
-    if not getattr(user, "is_authenticated", False):
-        return AdvisorProposal.objects.none()
-    if user.is_admin:
-        return proposal_list()
-    return proposal_list().filter(district__in=user.district_grants.values("district_id"))
+    return permissions.in_managed_districts(proposal_list(), user)
 
 
 def week_start(moment: datetime.datetime) -> datetime.date:
@@ -388,6 +381,4 @@ def target_url(match: Match) -> str:
 
 def is_official(user: User) -> bool:
     """Admins, and officials of at least one district, watch matching."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_admin or user.is_official
+    return permissions.manages_any_district(user)

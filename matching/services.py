@@ -115,6 +115,7 @@ def _contact(match: Match, *, user: User, message: str) -> str:
                 template="match_contact_founders",
                 context={**context, "full_name": founder.user.full_name},
                 url=url or opening.get_absolute_url(),
+                actor=user,
             )
         return opening.get_absolute_url()
     candidate = match.returnee
@@ -124,6 +125,7 @@ def _contact(match: Match, *, user: User, message: str) -> str:
         template="match_contact_candidate",
         context={**context, "full_name": candidate.full_name},
         url=opening.get_absolute_url(),
+        actor=user,
     )
     return reverse("matching:candidates", args=[opening.pk])
 

@@ -1,6 +1,8 @@
-"""Admins do everything here: write any policy (municipal ones too), publish and archive
-them (actions that call the services), import and export them from CSV or Excel. Status is
-changed only by the actions; saving a published policy publishes the change as a version."""
+"""Superusers do everything here: write any policy (municipal ones too), publish and archive
+them (actions that call the services), import and export them from CSV or Excel. Staff who
+are not superusers see and write only their districts' policies, with their model
+permissions, and do not import (`core.admin_scope`). Status is changed only by the actions;
+saving a published policy publishes the change as a version."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +14,7 @@ from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import DistrictScopedAdmin
 from core.exceptions import ApplicationError
 
 from . import services
@@ -99,7 +102,7 @@ class PolicyExportForm(SelectableFieldsExportForm):
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
+class PolicyAdmin(DistrictScopedAdmin, SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [PolicyResource]
     # The formats the policy file is documented in; import-export's others (HTML, JSON,
     # YAML, ...) are neither documented nor all readable back.
@@ -204,7 +207,8 @@ class PolicyAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "policy__district"
     list_display = ["policy", "number", "criteria_changed", "published_at", "published_by"]
     list_filter = ["criteria_changed", "policy__district"]
     search_fields = ["policy__title_zh", "policy__title_en", "policy__document_number"]
@@ -216,7 +220,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyFollow)
-class PolicyFollowAdmin(admin.ModelAdmin):
+class PolicyFollowAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "policy__district"
     list_display = ["user", "policy", "created_at"]
     search_fields = ["user__email", "policy__title_zh", "policy__title_en"]
     autocomplete_fields = ["user", "policy"]
@@ -224,7 +229,7 @@ class PolicyFollowAdmin(admin.ModelAdmin):
 
 
 @admin.register(TopicFollow)
-class TopicFollowAdmin(admin.ModelAdmin):
+class TopicFollowAdmin(DistrictScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "district", "municipal", "category", "created_at"]
     list_filter = ["municipal", "category", "district"]
     search_fields = ["user__email"]
@@ -233,7 +238,8 @@ class TopicFollowAdmin(admin.ModelAdmin):
 
 
 @admin.register(EligibilityRecord)
-class EligibilityRecordAdmin(admin.ModelAdmin):
+class EligibilityRecordAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "policy__district"
     list_display = ["user", "policy", "status", "version", "checked_at"]
     list_filter = ["status"]
     search_fields = ["user__email", "policy__title_zh", "policy__title_en"]
@@ -242,7 +248,8 @@ class EligibilityRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyNotice)
-class PolicyNoticeAdmin(admin.ModelAdmin):
+class PolicyNoticeAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "policy__district"
     list_display = ["user", "policy", "key", "reason", "created_at"]
     list_filter = ["reason"]
     search_fields = ["user__email", "key"]

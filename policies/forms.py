@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import permissions
 from core.models import District, Sector
 from talent.choices import DegreeLevel
 
@@ -77,14 +78,12 @@ class PolicyForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["district"]
-        if user.is_admin:
+        if permissions.acts_everywhere(user):
             field.required = False
             field.empty_label = str(_("Shanghai (municipal)"))
             field.help_text = _("Leave as municipal for a city-wide policy.")
         else:
-            field.queryset = District.objects.filter(
-                pk__in=user.district_grants.values("district_id")
-            )
+            field.queryset = permissions.managed_districts(user)
             if field.queryset.count() == 1:
                 field.initial = field.queryset.first()
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from core import permissions
 from search.models import SEARCH_FIELDS
 from talent.models import Education, ReturneeProfile, WorkExperience
 
@@ -64,21 +65,12 @@ def latest_version_number(policy: Policy) -> int:
     return number or 0
 
 
-def _is_admin(user) -> bool:
-    return getattr(user, "is_admin", False)  # anonymous users have no such attribute
-
-
 def visible_q(user) -> Q | None:
     """Which policies `user` may see (None: all of them)."""
-    if _is_admin(user):
+    managed = permissions.district_q(user)
+    if managed is None:
         return None
-    visible = Q(status__in=PUBLIC_STATUSES)
-    if getattr(user, "is_authenticated", False):
-        visible |= Q(
-            status=PolicyStatus.DRAFT,
-            district__in=user.district_grants.values("district_id"),
-        )
-    return visible
+    return Q(status__in=PUBLIC_STATUSES) | (Q(status=PolicyStatus.DRAFT) & managed)
 
 
 def policy_visible(*, user, queryset: QuerySet[Policy] | None = None) -> QuerySet[Policy]:
@@ -116,9 +108,7 @@ def policy_detail(*, user, policy_id: int) -> Policy | None:
 def managed_policies(*, user) -> QuerySet[Policy]:
     """Every policy (any status) the user may change: their districts', or all for admins."""
     queryset = policy_base().order_by("status", "-updated_at", "-id")
-    if _is_admin(user):
-        return queryset
-    return queryset.filter(district__in=user.district_grants.values("district_id"))
+    return permissions.in_managed_districts(queryset, user)
 
 
 def active_q(day: datetime.date) -> Q:

@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin, with the portal's site (core.admin_site): two-step sign-in when required.
+    "core.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "search",
     "talent",
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this sign-in passed the second step (core.two_factor).
+    "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -244,7 +250,29 @@ THROTTLE_RATES = {
     "registration_ip": env("THROTTLE_REGISTRATION_IP", default="120/min"),
     "export": env("THROTTLE_EXPORT", default="10/hour"),
     "export_ip": env("THROTTLE_EXPORT_IP", default="30/hour"),
+    # Links to choose a new password: per IP address, and per address asked for from anywhere.
+    "password_reset": env("THROTTLE_PASSWORD_RESET", default="30/hour"),
+    "password_reset_account": env("THROTTLE_PASSWORD_RESET_ACCOUNT", default="5/hour"),
+    "password_change": env("THROTTLE_PASSWORD_CHANGE", default="10/hour"),
+    "password_change_ip": env("THROTTLE_PASSWORD_CHANGE_IP", default="30/hour"),
+    "verify_email": env("THROTTLE_VERIFY_EMAIL", default="5/hour"),
+    "verify_email_ip": env("THROTTLE_VERIFY_EMAIL_IP", default="20/hour"),
+    # Co-founder invitations (each sends an e-mail): per founder, and per IP address.
+    "founder_invitation": env("THROTTLE_FOUNDER_INVITATION", default="20/hour"),
+    "founder_invitation_ip": env("THROTTLE_FOUNDER_INVITATION_IP", default="60/hour"),
 }
+# A link to choose a new password works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# A link that confirms a new account's e-mail address works for this many days.
+EMAIL_VERIFICATION_DAYS = env.int("EMAIL_VERIFICATION_DAYS", default=7)
+# A co-founder invitation's link works for this many days (and once).
+FOUNDER_INVITATION_DAYS = env.int("FOUNDER_INVITATION_DAYS", default=14)
+# Two-step sign-in (core.two_factor): a code from an authenticator app after the password.
+# With ADMIN_2FA_REQUIRED=true Django admin opens only to a sign-in that passed the second step.
+ADMIN_2FA_REQUIRED = env.bool("ADMIN_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Returnee Portal"
+# Django admin does not show the secret keys of authenticator apps.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_ENABLED = RATE_LIMITS_ENABLED
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_LOCKOUT_MINUTES", default=15))
@@ -359,6 +387,8 @@ EVENT_REMINDER_OFFSETS = sorted(
 
 # Notifications: how many rows one delivery run takes.
 NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=100)
+# The unsubscribe link in an e-mail works for this many days after it was sent.
+UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=90)
 
 # Matching: how many matches of each kind a returnee, opening or startup keeps; the score
 # from which a new match is worth telling its person about; how many one message lists;

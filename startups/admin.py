@@ -3,10 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_scope import DistrictScopedAdmin
 from core.exceptions import ApplicationError
 
 from . import services
-from .models import Founder, Opening, Startup, StartupConsultation
+from .models import Founder, FounderInvitation, Opening, Startup, StartupConsultation
 from .search import openings_reindex, startups_reindex
 
 
@@ -27,7 +28,7 @@ class OpeningInline(admin.TabularInline):
 
 
 @admin.register(Startup)
-class StartupAdmin(admin.ModelAdmin):
+class StartupAdmin(DistrictScopedAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "district",
@@ -107,7 +108,8 @@ class StartupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opening)
-class OpeningAdmin(admin.ModelAdmin):
+class OpeningAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "startup__district"
     list_display = ["title", "startup", "sector", "is_open", "created_at"]
     list_filter = ["is_open", "sector", "startup__district"]
     search_fields = ["title", "description", "startup__name", "skills__name"]
@@ -123,7 +125,8 @@ class OpeningAdmin(admin.ModelAdmin):
 
 
 @admin.register(Founder)
-class FounderAdmin(admin.ModelAdmin):
+class FounderAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "startup__district"
     list_display = ["user", "startup", "role", "joined_at"]
     search_fields = ["user__email", "user__full_name", "startup__name"]
     list_filter = ["startup__district"]
@@ -132,9 +135,39 @@ class FounderAdmin(admin.ModelAdmin):
 
 
 @admin.register(StartupConsultation)
-class StartupConsultationAdmin(admin.ModelAdmin):
+class StartupConsultationAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "startup__district"
     list_display = ["startup", "consultation", "created_at"]
     search_fields = ["startup__name", "consultation__requester__email"]
     autocomplete_fields = ["startup", "consultation"]
     list_select_related = ["startup", "consultation__advisor__user", "consultation__requester"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(FounderInvitation)
+class FounderInvitationAdmin(DistrictScopedAdmin, admin.ModelAdmin):
+    district_field = "startup__district"
+    """Invitations are made and answered through the portal (their links are signed there);
+    here they are read, and deleting a pending one makes its link stop working."""
+
+    list_display = [
+        "address",
+        "startup",
+        "role",
+        "status",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "closed_at",
+    ]
+    list_filter = ["status", "created_at", "expires_at", "startup__district"]
+    search_fields = ["address", "startup__name", "invited_by__email", "invited_by__full_name"]
+    list_select_related = ["startup", "invited_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in FounderInvitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

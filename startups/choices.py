@@ -14,3 +14,11 @@ class Need(models.TextChoices):
     TALENT = "talent", _("Talent")
     OFFICE_SPACE = "office_space", _("Office space")
     POLICY_HELP = "policy_help", _("Help with policies")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")

@@ -96,13 +96,19 @@ class StartupCreateForm(StartupForm):
     )
 
 
-class FounderAddForm(forms.Form):
+class FounderInviteForm(forms.Form):
     email = forms.EmailField(
         label=_("Co-founder's e-mail address"),
         max_length=254,
-        help_text=_("They need an account on the portal; they are told that you added them."),
+        help_text=_(
+            "We send them a link to accept or decline. They become a founder only if they "
+            "accept, signed in with this address (or after signing up with it)."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.CharField(label=_("Their role"), max_length=100, required=False)
+    role = forms.CharField(
+        label=_("Their role"), max_length=100, required=False, help_text=_("e.g. CEO, CTO.")
+    )
 
 
 class OpeningForm(forms.Form):

@@ -12,7 +12,7 @@ from core.models import District, IndustrialPark, Sector
 from search.models import Searchable
 from talent.models import Consultation, Skill
 
-from .choices import Need, Stage
+from .choices import InvitationStatus, Need, Stage
 
 EARLIEST_FOUNDING_YEAR = 1900
 MAX_TEAM_SIZE = 100_000
@@ -178,6 +178,100 @@ class Founder(models.Model):
     def __str__(self):
         name = self.user.full_name or self.user.email
         return f"{name} ({self.role})" if self.role else name
+
+
+class FounderInvitation(models.Model):
+    """An invitation to become a co-founder, sent to an e-mail address (which may have no
+    account yet). The link in the message carries a signed token naming this row; the row
+    says whether it can still be used (once, until `expires_at`, unless revoked)."""
+
+    startup = models.ForeignKey(
+        Startup, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("startup")
+    )
+    address = models.EmailField(
+        _("e-mail address"), help_text=_("Where the invitation was sent, in lower case.")
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        help_text=_("When it was accepted, declined, revoked or found expired."),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+        help_text=_("The account that accepted or declined it, or the founder who revoked it."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("co-founder invitation")
+        verbose_name_plural = _("co-founder invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["startup", "address"],
+                condition=models.Q(status=InvitationStatus.PENDING),
+                name="startups_invitation_one_pending",
+                violation_error_message=_("This address already has a pending invitation."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(address=Lower("address")),
+                name="startups_invitation_address_lower",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=InvitationStatus.PENDING)
+                | models.Q(closed_at__isnull=False),
+                name="startups_invitation_closed_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address} → {self.startup}"
+
+    def get_absolute_url(self):
+        return reverse("startups:invitation", args=[self.token])
+
+    @property
+    def token(self) -> str:
+        """The signed token of the link (see `startups.tokens`)."""
+        from .tokens import invitation_token
+
+        return invitation_token(self)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def current_status(self) -> str:
+        """The status, with a pending invitation past its time counted as expired."""
+        if self.status == InvitationStatus.PENDING and self.is_expired:
+            return InvitationStatus.EXPIRED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return str(InvitationStatus(self.current_status).label)
 
 
 class Opening(Searchable):

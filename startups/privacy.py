@@ -1,4 +1,5 @@
-"""What the startups app holds about a person (their founder roles), for `core.privacy`.
+"""What the startups app holds about a person (their founder roles, the co-founder
+invitations sent to their address), for `core.privacy`.
 
 A startup is business data about a company, not a person: when its founder erases their
 account, the founder row goes and the startup stays listed. A startup left without any
@@ -9,7 +10,7 @@ from django.db import transaction
 
 from core.models import User
 
-from .models import Founder, Opening
+from .models import Founder, FounderInvitation, Opening
 
 
 def export(user: User) -> dict:
@@ -25,6 +26,18 @@ def export(user: User) -> dict:
             .select_related("startup")
             .order_by("joined_at", "id")
         ],
+        "invitations_received": [
+            {
+                "startup": invitation.startup_id,
+                "name": invitation.startup.name,
+                "role": invitation.role,
+                "status": invitation.current_status,
+                "sent_at": invitation.created_at.isoformat(),
+            }
+            for invitation in FounderInvitation.objects.filter(address=user.email)
+            .select_related("startup")
+            .order_by("created_at", "id")
+        ],
     }
 
 
@@ -32,6 +45,7 @@ def export(user: User) -> dict:
 def erase(user: User) -> None:
     startup_ids = list(Founder.objects.filter(user=user).values_list("startup_id", flat=True))
     Founder.objects.filter(user=user).delete()
+    FounderInvitation.objects.filter(address=user.email).delete()
     Opening.objects.filter(startup_id__in=startup_ids, is_open=True).exclude(
         startup__founders__isnull=False
     ).update(is_open=False)

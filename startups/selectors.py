@@ -2,11 +2,13 @@
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.models import User
 from search.models import SEARCH_FIELDS
 
-from .models import Founder, Opening, Startup, StartupConsultation
+from .choices import InvitationStatus
+from .models import Founder, FounderInvitation, Opening, Startup, StartupConsultation
 
 
 def _founders() -> Prefetch:
@@ -88,4 +90,15 @@ def startup_consultations(*, startup: Startup) -> QuerySet[StartupConsultation]:
     """Consultations asked for on the startup's behalf, newest first."""
     return StartupConsultation.objects.filter(startup=startup).select_related(
         "consultation__advisor__user", "consultation__requester"
+    )
+
+
+def startup_invitations_pending(*, startup: Startup) -> QuerySet[FounderInvitation]:
+    """The startup's invitations still waiting for an answer (not expired), newest first."""
+    return (
+        FounderInvitation.objects.filter(
+            startup=startup, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
     )

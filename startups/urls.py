@@ -11,7 +11,23 @@ urlpatterns = [
     path("startups/<int:pk>/edit/", views.edit, name="edit"),
     path("startups/<int:pk>/verify/", views.verify, name="verify"),
     path("startups/<int:pk>/unverify/", views.unverify, name="unverify"),
-    path("startups/<int:pk>/founders/", views.founder_add, name="founder_add"),
+    path("startups/<int:pk>/invitations/", views.invitation_send, name="invitation_send"),
+    path(
+        "startups/<int:pk>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("startups/invitations/<str:token>/", views.invitation, name="invitation"),
+    path(
+        "startups/invitations/<str:token>/accept/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "startups/invitations/<str:token>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
     path(
         "startups/<int:pk>/founders/<int:founder_id>/remove/",
         views.founder_remove,

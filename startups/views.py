@@ -2,17 +2,19 @@
 a services' PermissionDeniedError is a 403 page, any other ApplicationError a form error."""
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.api.throttling import ScopedRateThrottle
-from core.exceptions import ApplicationError, PermissionDeniedError
+from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from core.listcache import cached_page
 from core.views import too_many_requests
 
@@ -22,6 +24,7 @@ from .models import Opening, Startup
 
 PAGE_SIZE = 20
 CONSULTATION_THROTTLE = SimpleNamespace(throttle_scope="consultation")  # the API's limit
+INVITATION_THROTTLE = SimpleNamespace(throttle_scope="founder_invitation")
 
 
 def _page(request, queryset):
@@ -74,8 +77,7 @@ def directory(request):
     )
 
 
-def detail(request, pk: int):
-    startup = _startup_or_404(pk)
+def _detail_context(request, startup: Startup, invite_form=None) -> dict:
     is_founder = any(founder.user_id == request.user.pk for founder in startup.founders.all())
     context = {
         "startup": startup,
@@ -83,9 +85,17 @@ def detail(request, pk: int):
         "can_verify": services.can_verify(user=request.user, startup=startup),
     }
     if is_founder:
-        context["founder_form"] = forms.FounderAddForm()
+        context["invite_form"] = (
+            invite_form if invite_form is not None else forms.FounderInviteForm()
+        )
+        context["invitations"] = selectors.startup_invitations_pending(startup=startup)
         context["consultations"] = selectors.startup_consultations(startup=startup)
-    return render(request, "startups/detail.html", context)
+    return context
+
+
+def detail(request, pk: int):
+    startup = _startup_or_404(pk)
+    return render(request, "startups/detail.html", _detail_context(request, startup))
 
 
 @login_required
@@ -153,21 +163,6 @@ def unverify(request, pk: int):
 
 @login_required
 @require_POST
-def founder_add(request, pk: int):
-    startup = _startup_or_404(pk)
-    form = forms.FounderAddForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(startup)
-    return _act(
-        request, services.founder_add, startup, _("The co-founder is added."), **form.cleaned_data
-    )
-
-
-@login_required
-@require_POST
 def founder_remove(request, pk: int, founder_id: int):
     startup = _startup_or_404(pk)
     leaving = any(
@@ -181,6 +176,121 @@ def founder_remove(request, pk: int, founder_id: int):
         _("You left the startup.") if leaving else _("The founder is removed."),
         founder_id=founder_id,
     )
+
+
+# Co-founder invitations ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def invitation_send(request, pk: int):
+    """A founder invites an address; the answer is the same whether or not it has an account."""
+    startup = _startup_or_404(pk)
+    if not services.is_founder(user=request.user, startup=startup):
+        return _forbidden(request, _("Only the startup's founders can change it."))
+    throttle = ScopedRateThrottle()
+    if not throttle.allow_request(request, INVITATION_THROTTLE):
+        return too_many_requests(request, throttle)
+    form = forms.FounderInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.founder_invite(startup=startup, user=request.user, **form.cleaned_data)
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The invitation is sent. The person becomes a founder when they accept it."),
+            )
+            return redirect(startup)
+    context = _detail_context(request, startup, invite_form=form)
+    return render(request, "startups/detail.html", context)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int, invitation_id: int):
+    startup = _startup_or_404(pk)
+    return _act(
+        request,
+        services.founder_invitation_revoke,
+        startup,
+        _("The invitation is withdrawn; its link no longer works."),
+        invitation_id=invitation_id,
+    )
+
+
+def _invitation_unusable(request, exc: ApplicationError):
+    """The page for a link that cannot be answered: 400 when it is not one of ours, 410 when
+    it was (expired, withdrawn or answered already)."""
+    status = 400 if isinstance(exc, NotFoundError) else 410
+    return render(
+        request, "startups/invitation_unusable.html", {"message": exc.message}, status=status
+    )
+
+
+def _with_next(url_name: str, path: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': path})}"
+
+
+def _invitation_page(request, token: str, invitation, *, error: str = "", status: int = 200):
+    path = reverse("startups:invitation", args=[token])
+    context = {
+        "invitation": invitation,
+        "token": token,
+        "is_invitee": request.user.is_authenticated and request.user.email == invitation.address,
+        "signin_url": _with_next("core:login", path),
+        "signup_url": _with_next("core:signup", path),
+        "error": error,
+    }
+    return render(request, "startups/invitation.html", context, status=status)
+
+
+def invitation(request, token: str):
+    """The page the invitation's link opens: the startup, who invites, accept or decline."""
+    try:
+        found = services.founder_invitation_read(token=token)
+    except (NotFoundError, services.InvitationClosedError) as exc:
+        return _invitation_unusable(request, exc)
+    return _invitation_page(request, token, found)
+
+
+@require_POST
+def invitation_accept(request, token: str):
+    try:
+        found = services.founder_invitation_read(token=token)
+    except (NotFoundError, services.InvitationClosedError) as exc:
+        return _invitation_unusable(request, exc)
+    if not request.user.is_authenticated:
+        return redirect(_with_next("core:login", reverse("startups:invitation", args=[token])))
+    try:
+        founder = services.founder_invitation_accept(token=token, user=request.user)
+    except (NotFoundError, services.InvitationClosedError) as exc:
+        return _invitation_unusable(request, exc)
+    except PermissionDeniedError as exc:
+        return _invitation_page(request, token, found, error=exc.message, status=403)
+    messages.success(
+        request,
+        _("You are now a founder of %(startup)s.") % {"startup": founder.startup.name},
+    )
+    return redirect(founder.startup)
+
+
+@require_POST
+def invitation_decline(request, token: str):
+    """Declining needs no account: having the link is enough."""
+    try:
+        declined = services.founder_invitation_decline(token=token, user=request.user)
+    except (NotFoundError, services.InvitationClosedError) as exc:
+        return _invitation_unusable(request, exc)
+    messages.success(
+        request,
+        _("You declined the invitation to join %(startup)s. The founder who invited you is told.")
+        % {"startup": declined.startup.name},
+    )
+    return redirect("core:home")
 
 
 @login_required

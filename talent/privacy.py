@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.models import User
+from core.models import Notification, User
 
 from . import services
 from .choices import ConsentChannel, ConsultationStatus
 from .models import AdvisorProfile, ConsentRecord, Consultation, ReturneeProfile
+from .services.consultations import ADVISOR_NOTICES, REQUESTER_NOTICES
 
 PUBLIC_SECTIONS = {
     "show_headline": ["headline", "bio"],
@@ -156,22 +157,47 @@ def export(user: User) -> dict:
     }
 
 
+def _mark_notices_about(user: User) -> None:
+    """Consultation notices written before notices recorded whom they name (their `actor`):
+    those in the other side's inbox that name this person become theirs, so that
+    `core.privacy.erase_core` takes the name out of them like out of the newer ones."""
+    for consultations, other_side, templates in (
+        (Consultation.objects.filter(requester=user), "advisor__user_id", REQUESTER_NOTICES),
+        (Consultation.objects.filter(advisor__user=user), "requester_id", ADVISOR_NOTICES),
+    ):
+        pairs = list(consultations.values_list("pk", other_side))
+        if not pairs:
+            continue
+        Notification.objects.filter(
+            actor__isnull=True,
+            recipient_id__in={recipient for _pk, recipient in pairs},
+            url__in=[Consultation(pk=pk).get_absolute_url() for pk, _recipient in pairs],
+            template__in=templates,
+        ).update(actor=user)
+
+
 @transaction.atomic
 def erase(user: User) -> None:
     """Open consultations are cancelled (the person asked) or declined (the person advises),
-    so the other side is told; the consultations stay, without the person's words. Consents
-    are withdrawn and their records kept, tied to the anonymised account, as proof that the
+    so the other side is told, without the person's name: the advisor learns that a returnee
+    withdrew and the time is free, the requester that the advisor left. The consultation
+    notices the other side already has are marked as naming the person, for `core.privacy`
+    to take the name out. The consultations stay, without the person's words. Consents are
+    withdrawn and their records kept, tied to the anonymised account, as proof that the
     data was used only with consent. The returnee profile goes with its education and work;
     an advisor profile stays, inactive and without title or biography, for the statistics of
     the consultations it held."""
+    _mark_notices_about(user)
     for consultation in Consultation.objects.filter(requester=user, status__in=OPEN_CONSULTATION):
-        services.consultation_cancel(consultation=consultation, user=user)
+        services.consultation_cancel(consultation=consultation, user=user, account_erased=True)
     for consultation in Consultation.objects.filter(
         advisor__user=user, status__in=OPEN_CONSULTATION
     ).select_related("requester"):
         with translation.override(consultation.requester.language):
             reason = _("The advisor has left the portal. Please ask another advisor.")
-        services.consultation_decline(consultation=consultation, user=user, reason=reason)
+        services.consultation_decline(
+            consultation=consultation, user=user, reason=reason, account_erased=True
+        )
     Consultation.objects.filter(requester=user).update(
         message="", preferred_times="", notes="", rating_comment=""
     )

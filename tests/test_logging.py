@@ -150,9 +150,11 @@ def test_signing_up_and_signing_in_write_no_secret_or_address(console, db):
         "/api/v1/auth/signup/",
         {"email": "zhou.min@example.com", "password": password, "full_name": "Zhou Min"},
     )
-    key = response.json()["token"]
+    assert response.status_code == 202
     api.post(TOKEN_API, {"email": "zhou.min@example.com", "password": "wrong"})
-    api.post(TOKEN_API, {"email": "zhou.min@example.com", "password": password})
+    key = api.post(TOKEN_API, {"email": "zhou.min@example.com", "password": password}).json()[
+        "token"
+    ]
     api.credentials(HTTP_AUTHORIZATION=f"Token {key[:-1]}0")
     api.get("/api/v1/me/")
     output = console.getvalue()

@@ -22,7 +22,8 @@ from core.models import Notification, NotificationPreference, User
 from core.tests.factories import DEFAULT_PASSWORD
 from events.models import CheckinVolunteer, Event, Registration
 from policies.models import Policy, PolicyFollow, TopicFollow
-from startups.models import Founder, Opening, Startup, StartupConsultation
+from startups import services as startup_services
+from startups.models import Founder, FounderInvitation, Opening, Startup, StartupConsultation
 from talent.models import AdvisorProfile, Consultation, ReturneeProfile
 from tests.authz.world import (
     A_TICKET,
@@ -147,7 +148,7 @@ def test_signup_api(w):
         w, email="new@example.com", password="A-long-new-pass-99", full_name="New Person"
     )
     response = api(w, "anon", "POST", "/api/v1/auth/signup/", body)
-    assert response.status_code == 201, response.content
+    assert response.status_code == 202, response.content
     assert_plain_user(User.objects.get(email="new@example.com"), "new@example.com")
     assert_b_untouched(w)
 
@@ -419,21 +420,45 @@ def test_startup_verify_api(w):
     _assert_startup_b_untouched(w)
 
 
-def test_founder_add_api(w):
-    body = privileged(w, email=EMAILS[VOLUNTEER], role="COO")
-    response = api(w, A, "POST", f"/api/v1/startups/{w.startup_a}/founders/", body)
-    assert response.status_code == 201, response.content
-    founder = Founder.objects.get(pk=response.json()["id"])
-    assert founder.startup_id == w.startup_a
-    assert founder.user_id == w.users[VOLUNTEER]
+def _assert_invitation(w, *, address: str) -> None:
+    """Invited, not added: the invitation is A's, for A's startup, pending, sent now."""
+    invitation = FounderInvitation.objects.get(address=address)
+    assert (invitation.startup_id, invitation.invited_by_id) == (w.startup_a, w.users[A])
+    assert invitation.status == "pending"
+    assert invitation.closed_by_id is None
+    assert not _soon_long_ago(invitation.created_at)
+    assert invitation.expires_at > timezone.now() + timedelta(days=1)
+    assert not Founder.objects.filter(startup_id=w.startup_a, user_id=w.users[VOLUNTEER]).exists()
     _assert_startup_b_untouched(w)
 
 
-def test_founder_add_page(w):
+def test_founder_invitation_api(w):
+    body = privileged(w, email=EMAILS[VOLUNTEER], role="COO")
+    response = api(w, A, "POST", f"/api/v1/startups/{w.startup_a}/invitations/", body)
+    assert response.status_code == 202, response.content
+    _assert_invitation(w, address=EMAILS[VOLUNTEER])
+
+
+def test_founder_invitation_page(w):
     data = privileged(w, email=EMAILS[VOLUNTEER], role="COO")
-    response = page(w, A, f"/startups/{w.startup_a}/founders/", data)
+    response = page(w, A, f"/startups/{w.startup_a}/invitations/", data)
     assert response.status_code == 302
-    assert Founder.objects.filter(startup_id=w.startup_a, user_id=w.users[VOLUNTEER]).exists()
+    _assert_invitation(w, address=EMAILS[VOLUNTEER])
+
+
+def test_founder_invitation_accept_api(w):
+    invitation = startup_services.founder_invite(
+        startup=Startup.objects.get(pk=w.startup_a),
+        user=User.objects.get(pk=w.users[A]),
+        email=EMAILS[VOLUNTEER],
+        role="COO",
+    )
+    body = privileged(w, token=invitation.token, role="CEO")
+    response = api(w, VOLUNTEER, "POST", "/api/v1/founder-invitations/accept/", body)
+    assert response.status_code == 200, response.content
+    founder = Founder.objects.get(user_id=w.users[VOLUNTEER])
+    assert (founder.startup_id, founder.role) == (w.startup_a, "COO")
+    assert not _soon_long_ago(founder.joined_at)
     _assert_startup_b_untouched(w)
 
 

@@ -113,6 +113,20 @@ class SignupThrottle(_Throttle):
         return [Counter("signup", client_ip(request))]
 
 
+class PasswordResetThrottle(_Throttle):
+    """Requests for a link to choose a new password (and uses of one): per IP address
+    (`password_reset`) and per address asked for, from wherever (`password_reset_account`),
+    so that no one floods a person's mailbox. The address is kept only as a digest."""
+
+    def counters(self, request, view):
+        counters = [Counter("password_reset", client_ip(request))]
+        account = _account_tried(request)
+        if account:
+            digest = hashlib.sha256(account.encode()).hexdigest()
+            counters.append(Counter("password_reset_account", digest))
+        return counters
+
+
 def _account_tried(request) -> str:
     """The e-mail address a sign-in form or token request names, normalised ("" if none)."""
     data = getattr(request, "data", None)

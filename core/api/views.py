@@ -1,4 +1,5 @@
-from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -6,7 +7,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import privacy, selectors, services
+from core import privacy, selectors, services, two_factor
 from core.api.mixins import CachedListMixin
 from core.filters import (
     DistrictFilterSet,
@@ -17,27 +18,138 @@ from core.filters import (
 from core.models import Notification
 
 from . import serializers
-from .throttling import ScopedRateThrottle, SigninThrottle, SignupThrottle
+from .throttling import (
+    PasswordResetThrottle,
+    ScopedRateThrottle,
+    SigninThrottle,
+    SignupThrottle,
+)
+
+SIGNUP_SENT = gettext_lazy(
+    "Thank you. We have sent a message to this address: open the link in it to confirm the "
+    "address, then sign in. If nothing arrives within a few minutes, look in the spam folder."
+)
+RESET_SENT = gettext_lazy(
+    "If an account uses this address, we have sent it a link to choose a new password. It "
+    "works once, for a limited time."
+)
 
 
 class SignupView(APIView):
-    """Create a returnee account; the answer carries an API token."""
+    """Create a returnee account. The answer is the same whether or not the address has an
+    account already (its owner is told by e-mail instead), so it carries no token: confirm
+    the address with the e-mailed link, then ask `POST /api/v1/auth/token/` for one."""
 
     permission_classes = [permissions.AllowAny]
     throttle_classes = [SignupThrottle]
 
     @extend_schema(
         request=serializers.SignupSerializer,
-        responses={201: serializers.SignupResponseSerializer},
+        responses={202: serializers.DetailSerializer},
     )
     def post(self, request):
         data = serializers.SignupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            user = services.user_signup(**data.validated_data)
-            token = services.api_token_issue(user=user)
-        body = serializers.UserSerializer(user).data | {"token": token.key}
-        return Response(body, status=status.HTTP_201_CREATED)
+        services.user_signup(**data.validated_data)
+        return Response({"detail": str(SIGNUP_SENT)}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetView(APIView):
+    """Ask for a link to choose a new password. The answer is the same whether or not an
+    account uses the address; the link is e-mailed to it, in its owner's language."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        request=serializers.PasswordResetSerializer,
+        responses={202: serializers.DetailSerializer},
+    )
+    def post(self, request):
+        data = serializers.PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_request(email=data.validated_data["email"])
+        return Response({"detail": str(RESET_SENT)}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    """Choose a new password with the `uid` and `token` of an e-mailed link
+    (`.../password-reset/<uid>/<token>/`). Every session and API token of the account ends."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        request=serializers.PasswordResetConfirmSerializer,
+        responses={200: serializers.DetailSerializer},
+    )
+    def post(self, request):
+        data = serializers.PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_confirm(**data.validated_data)
+        return Response({"detail": _("Your password has been changed. Sign in with it.")})
+
+
+class PasswordChangeView(APIView):
+    """Change your password, confirming the current one. Every other session and API token
+    of the account ends; the answer carries your new token."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_change"
+
+    @extend_schema(
+        request=serializers.PasswordChangeSerializer,
+        responses={200: serializers.TokenResponseSerializer},
+    )
+    def post(self, request):
+        data = serializers.PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # Not in one transaction: a failed password check must stay counted by the lockout.
+        services.password_change(
+            request=request._request,  # the lockout counts on Django's request beneath DRF's
+            user=request.user,
+            **data.validated_data,
+        )
+        return Response({"token": services.api_token_issue(user=request.user).key})
+
+
+class EmailVerificationView(APIView):
+    """Confirm your e-mail address with the token of the e-mailed link
+    (`.../verify-email/<token>/`); confirming twice changes nothing."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        request=serializers.EmailVerificationSerializer,
+        responses={200: serializers.DetailSerializer},
+    )
+    def post(self, request):
+        data = serializers.EmailVerificationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.email_verification_confirm(token=data.validated_data["token"])
+        return Response({"detail": _("Your e-mail address is confirmed.")})
+
+
+class EmailVerificationSendView(APIView):
+    """E-mail a new link that confirms your address (202), or say it is confirmed (200)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verify_email"
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.DetailSerializer, 202: serializers.DetailSerializer},
+    )
+    def post(self, request):
+        if not services.email_verification_send(user=request.user):
+            return Response({"detail": _("Your e-mail address is confirmed already.")})
+        return Response(
+            {"detail": _("We have sent a new link to your e-mail address.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class TokenView(APIView):
@@ -55,14 +167,23 @@ class TokenView(APIView):
     @extend_schema(
         request=serializers.TokenRequestSerializer,
         responses={200: serializers.TokenResponseSerializer},
+        description=(
+            "Exchange an e-mail address and password for an API token. An account with "
+            "two-step sign-in sends `otp` too: the code of its authenticator app or a backup "
+            "code. The password is checked first (400 `authorization` when wrong, counted by "
+            "the sign-in lockout); then, for such an account, a missing code is answered 400 "
+            "`otp_required`, a wrong one 400 `otp_invalid`, and wrong codes in quick "
+            "succession 429 `otp_throttled` (each one doubles the wait)."
+        ),
     )
     def post(self, request):
         data = serializers.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token = services.api_token_for_credentials(
+        token = two_factor.api_token_for_credentials(
             request=request._request,  # the lockout counts on Django's request beneath DRF's
             email=data.validated_data["email"],
             password=data.validated_data["password"],
+            otp=data.validated_data.get("otp", ""),
         )
         return Response({"token": token.key})
 

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from core.models import District, IndustrialPark, Notification, Sector, User
 
@@ -15,6 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     language = "en"
     password = factory.LazyFunction(lambda: make_password(DEFAULT_PASSWORD))
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):

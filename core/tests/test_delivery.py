@@ -1,14 +1,19 @@
+import base64
+import json
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from django.core import mail
-from django.db import connection
+from django.core import mail, signing
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from core import delivery, services
+from core import delivery, privacy, services
 from core.choices import Frequency, NotificationKind, NotificationStatus
-from core.models import Notification
+from core.models import Notification, NotificationPreference, UnsubscribeKey, User
 
 from .factories import NotificationFactory, UserFactory
 
@@ -208,3 +213,147 @@ def test_two_digest_runs_at_once_send_one_digest(settings):
     assert errors == []
     assert len(mail.outbox) == 1
     assert not Notification.objects.filter(status=NotificationStatus.PENDING).exists()
+
+
+# Unsubscribe links ----------------------------------------------------------------------------
+
+
+def signed_days_ago(token: str, days: int) -> str:
+    """The same link as if it had been sent `days` ago."""
+    payload = signing.loads(token, salt=delivery.UNSUBSCRIBE_SALT)
+
+    class Earlier(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - days * 24 * 60 * 60)
+
+    return Earlier(salt=delivery.UNSUBSCRIBE_SALT).sign_object(payload)
+
+
+def link_in_sent_email(user: User) -> str:
+    row = NotificationFactory(recipient=user, kind=NotificationKind.EVENT_REMINDER)
+    assert delivery.deliver_notification(row.pk)
+    link = mail.outbox[-1].extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in mail.outbox[-1].body
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+@pytest.mark.django_db
+def test_a_fresh_unsubscribe_link_asks_to_confirm_and_works_with_one_click():
+    user = UserFactory()
+    path = link_in_sent_email(user)
+    browser = Client(enforce_csrf_checks=True)  # no session, no CSRF token: a mail client
+    confirm = browser.get(path)
+    assert confirm.status_code == 200 and b"<form" in confirm.content
+    assert not NotificationPreference.objects.filter(user=user).exists()
+    assert browser.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    preference = NotificationPreference.objects.get(user=user)
+    assert (preference.kind, preference.frequency) == (NotificationKind.EVENT_REMINDER, "off")
+
+
+@pytest.mark.django_db
+def test_an_unsubscribe_link_expires(settings, client):
+    user = UserFactory()
+    token = delivery.unsubscribe_token(user=user, kinds=[NotificationKind.MATCH])
+    assert settings.UNSUBSCRIBE_LINK_DAYS == 90
+    assert delivery.unsubscribe_token_read(signed_days_ago(token, 89)) == (
+        user.pk,
+        [NotificationKind.MATCH],
+    )
+    expired = signed_days_ago(token, 91)
+    assert delivery.unsubscribe_token_read(expired) is None
+    settings.UNSUBSCRIBE_LINK_DAYS = 30
+    assert delivery.unsubscribe_token_read(signed_days_ago(token, 31)) is None
+    assert delivery.unsubscribe_token_read(token) is not None
+
+    page = client.get(reverse("core:unsubscribe", args=[expired]), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 400
+    assert "has expired or is not valid" in page.content.decode()
+    assert reverse("core:notification_preferences") in page.content.decode()
+    one_click = client.post(reverse("core:unsubscribe", args=[expired]))
+    assert one_click.status_code == 400
+    assert not NotificationPreference.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_an_unsubscribe_link_does_not_reveal_whom_it_is_for():
+    first, second = UserFactory(), UserFactory()
+    token = delivery.unsubscribe_token(user=first, kinds=[NotificationKind.MATCH])
+    # Decoded the way anyone can (the part before the signature is base64 JSON) ...
+    data = token.split(":", 1)[0]
+    readable = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    # ... and the way the server does: neither holds the id or the address, only a random key.
+    for payload in (readable, signing.loads(token, salt=delivery.UNSUBSCRIBE_SALT)):
+        assert payload == {"r": UnsubscribeKey.objects.get(user=first).key, "k": ["match"]}
+    assert first.email not in token and first.email.split("@")[0] not in token
+    key = UnsubscribeKey.objects.get(user=first).key
+    delivery.unsubscribe_token(user=second, kinds=[])
+    other_key = UnsubscribeKey.objects.get(user=second).key
+    assert len(key) >= 24 and key != other_key
+    assert str(first.pk) != key and str(second.pk) != other_key
+    # One key a person: the next e-mail's link names them the same way.
+    again = delivery.unsubscribe_token(user=User.objects.get(pk=first.pk), kinds=["match"])
+    assert signing.loads(again, salt=delivery.UNSUBSCRIBE_SALT)["r"] == key
+
+
+@pytest.mark.django_db
+def test_a_tampered_or_old_style_unsubscribe_link_is_refused():
+    user = UserFactory()
+    token = delivery.unsubscribe_token(user=user, kinds=[NotificationKind.MATCH])
+    data, timestamp, signature = token.split(":")
+    other = delivery.unsubscribe_token(user=UserFactory(), kinds=[NotificationKind.MATCH])
+    refused = [
+        f"{other.split(':')[0]}:{timestamp}:{signature}",  # someone else's key, this signature
+        f"{data}:{timestamp}:{signature[::-1]}",
+        f"{data}:{signing.b62_encode(int(time.time()) + 3600)}:{signature}",  # a later date
+        # The links of the previous version, with the account's id.
+        signing.dumps({"u": user.pk, "k": ["match"]}, salt="core.notifications.unsubscribe"),
+        signing.dumps({"u": user.pk, "k": ["match"]}, salt=delivery.UNSUBSCRIBE_SALT),
+        signing.dumps({"r": 12345, "k": ["match"]}, salt=delivery.UNSUBSCRIBE_SALT),
+        signing.dumps({"r": "not-a-key", "k": ["match"]}, salt=delivery.UNSUBSCRIBE_SALT),
+        signing.dumps({"r": UnsubscribeKey.objects.get(user=user).key, "k": "match"}, salt="x"),
+        "garbage",
+    ]
+    for bad in refused:
+        assert delivery.unsubscribe_token_read(bad) is None, bad
+    assert delivery.unsubscribe_token_read(token) == (user.pk, [NotificationKind.MATCH])
+
+
+@pytest.mark.django_db
+def test_erasing_the_account_ends_its_unsubscribe_links(client):
+    user = UserFactory()
+    path = link_in_sent_email(user)
+    token = delivery.unsubscribe_token(user=user, kinds=[])
+
+    privacy.erase_user(user)
+
+    assert delivery.unsubscribe_token_read(token) is None
+    assert not UnsubscribeKey.objects.filter(user=user).exists()
+    assert client.post(path).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_mailing_one_person_at_once_give_them_one_key():
+    assert connection.vendor == "postgresql"
+    user = UserFactory()
+    barrier = threading.Barrier(2)
+    keys, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                token = delivery.unsubscribe_token(user=User.objects.get(pk=user.pk), kinds=[])
+                time.sleep(0.2)  # the other one tries while this one has not committed
+            keys.append(signing.loads(token, salt=delivery.UNSUBSCRIBE_SALT)["r"])
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert keys == [UnsubscribeKey.objects.get(user=user).key] * 2

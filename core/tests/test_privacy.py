@@ -4,16 +4,25 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core import privacy
+from core import delivery, privacy
 from core.models import DistrictGrant, Notification, NotificationPreference, User
-from core.services import api_token_issue, district_grant, notification_preference_set
+from core.services import (
+    api_token_issue,
+    district_grant,
+    notification_create,
+    notification_preference_set,
+    notification_to_address,
+)
 from core.tests.factories import (
     DEFAULT_PASSWORD,
     DistrictFactory,
@@ -213,10 +222,11 @@ def test_erasing_keeps_the_figures(person):
     startup.refresh_from_db()
     assert not startup.founders.exists()
     assert not Opening.objects.filter(startup=startup, is_open=True).exists()
-    # The advisor was told that the request was withdrawn.
-    assert Notification.objects.filter(
-        recipient=consultation.advisor.user, template="consultation_cancelled"
-    ).exists()
+    # The advisor was told that the request was withdrawn, not by whom.
+    withdrawn = Notification.objects.get(
+        recipient=consultation.advisor.user, template="consultation_withdrawn"
+    )
+    assert NAME not in f"{withdrawn.subject} {withdrawn.body} {dumped(withdrawn.context)}"
 
 
 def test_erasing_removes_the_personal_data(person):
@@ -298,7 +308,7 @@ def test_erasing_an_advisor_declines_their_open_requests_and_keeps_the_profile_b
     assert consultation.status == ConsultationStatus.DECLINED
     assert "left the portal" in consultation.decline_reason
     assert Notification.objects.filter(
-        recipient=requester, template="consultation_declined"
+        recipient=requester, template="consultation_advisor_left"
     ).exists()
     advisor = AdvisorProfile.objects.get(pk=advisor.pk)
     assert not advisor.is_active and advisor.bio_en == "" and advisor.title_en == ""
@@ -317,6 +327,183 @@ def test_erasing_a_candidate_leaves_other_people_s_matches(person, other_user):
     other_match = MatchFactory(returnee=other_user)
     privacy.erase_user(person)
     assert Match.objects.filter(pk=other_match.pk).exists()
+
+
+# What others were told about the person ---------------------------------------------------
+
+
+def naming(name: str, **filters) -> list[int]:
+    """The notices (in any inbox, sent or waiting) whose subject, body or context names
+    `name`."""
+    return [
+        row.pk
+        for row in Notification.objects.filter(**filters)
+        if name in f"{row.subject}\n{row.body}\n{dumped(row.context)}"
+    ]
+
+
+def erase_through_the_api(user: User) -> None:
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.delete("/api/v1/me/", {"password": DEFAULT_PASSWORD}, format="json")
+    assert response.status_code == 204
+
+
+def test_erasing_a_requester_takes_their_name_out_of_the_advisor_s_inbox_and_outbox():
+    advisor = AdvisorFactory(
+        user__full_name="Zhao Advisor", user__language="zh-hans", monthly_capacity=10
+    )
+    notification_preference_set(user=advisor.user, kind="consultation", frequency="daily")
+    requester = UserFactory(full_name="Li Wen", language="en")
+
+    def ask():
+        return talent_services.consultation_request(
+            requester=requester, advisor=advisor, topic="policies", message="Subsidies?"
+        )
+
+    waiting = ask()  # still a request when the account is erased
+    held = ask()  # held and rated
+    talent_services.consultation_accept(
+        consultation=held, user=advisor.user, scheduled_at=timezone.now() + timedelta(days=2)
+    )
+    talent_services.consultation_complete(consultation=held, user=advisor.user)
+    talent_services.consultation_rate(consultation=held, user=requester, rating=5)
+    booked = ask()  # accepted: its time becomes free
+    when = timezone.now() + timedelta(days=3)
+    talent_services.consultation_accept(consultation=booked, user=advisor.user, scheduled_at=when)
+    inbox = Notification.objects.filter(recipient=advisor.user)
+    assert sorted(inbox.values_list("template", flat=True)) == [
+        "consultation_rated",
+        *["consultation_requested"] * 3,
+    ]
+    assert len(naming("Li Wen", recipient=advisor.user)) == 4
+    assert inbox.filter(actor=requester).count() == 4
+    # The rating was e-mailed and read; the first request's notice was written before notices
+    # recorded whom they name.
+    rated = inbox.get(template="consultation_rated")
+    inbox.filter(pk=rated.pk).update(
+        status="sent", emailed=True, sent_at=timezone.now(), read_at=timezone.now()
+    )
+    assert inbox.filter(url=waiting.get_absolute_url()).update(actor=None) == 1
+    before = set(inbox.values_list("pk", flat=True))
+    waiting_mail = set(inbox.filter(status="pending").values_list("pk", flat=True))
+    last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    erase_through_the_api(requester)
+
+    # Nobody's inbox or outbox names the person any more, in the subject, body or context.
+    assert naming("Li Wen") == []
+    # The advisor keeps every notice, read marks and all, and learns of the two withdrawals.
+    after = set(inbox.values_list("pk", flat=True))
+    assert before < after and len(after) == len(before) + 2
+    assert waiting_mail <= set(inbox.filter(status="pending").values_list("pk", flat=True))
+    rated = Notification.objects.get(pk=rated.pk)
+    assert (rated.status, rated.emailed, rated.context["rating"]) == ("sent", True, 5)
+    assert rated.read_at is not None
+    neutral = privacy.former_user("zh-hans")
+    for row in inbox.filter(pk__in=before):
+        assert row.context["requester"] == neutral
+        assert neutral.casefold() in f"{row.subject} {row.body}".casefold()
+        assert row.actor_id is None
+    # The erasure's own notices say that a returnee withdrew, not who.
+    new = Notification.objects.filter(pk__gt=last)
+    assert (
+        list(new.values_list("recipient", "template"))
+        == [(advisor.user.pk, "consultation_withdrawn")] * 2
+    )
+    assert all("requester" not in row.context and row.actor_id is None for row in new)
+    freed = new.get(url=booked.get_absolute_url())
+    assert timezone.localtime(when).strftime("%Y-%m-%d %H:%M") in freed.body
+    # The figures stay.
+    statuses = dict(Consultation.objects.filter(advisor=advisor).values_list("pk", "status"))
+    assert statuses == {
+        waiting.pk: ConsultationStatus.CANCELLED,
+        held.pk: ConsultationStatus.COMPLETED,
+        booked.pk: ConsultationStatus.CANCELLED,
+    }
+    assert Consultation.objects.get(pk=held.pk).rating == 5
+    # The digest still to come lists the waiting notices, without the name.
+    assert delivery.deliver_digest(user_id=advisor.user.pk, frequency="daily") == 5
+    assert "Li Wen" not in f"{mail.outbox[-1].subject}\n{mail.outbox[-1].body}"
+
+
+def test_erasing_an_advisor_takes_their_name_out_of_the_requester_s_notices():
+    advisor = AdvisorFactory(user__full_name="Zhao Advisorname", monthly_capacity=10)
+    requester = UserFactory(full_name="Li Wen", language="zh-hans")
+    held = talent_services.consultation_request(
+        requester=requester, advisor=advisor, topic="policies", message="Subsidies?"
+    )
+    talent_services.consultation_accept(
+        consultation=held, user=advisor.user, scheduled_at=timezone.now() + timedelta(days=2)
+    )
+    talent_services.consultation_complete(consultation=held, user=advisor.user, notes="Apply.")
+    talent_services.consultation_request(
+        requester=requester, advisor=advisor, topic="financing", message="Investors?"
+    )
+    assert len(naming("Zhao Advisorname", recipient=requester)) == 2
+
+    erase_through_the_api(advisor.user)
+
+    assert naming("Zhao Advisorname") == []
+    inbox = Notification.objects.filter(recipient=requester)
+    assert sorted(inbox.values_list("template", flat=True)) == [
+        "consultation_accepted",
+        "consultation_advisor_left",
+        "consultation_completed",
+    ]
+    left = inbox.get(template="consultation_advisor_left")
+    assert "advisor" not in left.context and left.actor_id is None
+    accepted = inbox.get(template="consultation_accepted")
+    # Only the erased person's name goes; the recipient's own stays in the context.
+    assert accepted.context["advisor"] == privacy.former_user("zh-hans")
+    assert accepted.context["requester"] == "Li Wen"
+    assert Consultation.objects.filter(advisor=advisor).count() == 2
+
+
+def test_names_are_taken_out_in_bulk_in_each_recipient_s_language():
+    def erase_names(count: int) -> int:
+        person = UserFactory(full_name="Chen Jing")
+        for number in range(count):
+            notification_create(
+                recipient=UserFactory(language="en" if number % 2 else "zh-hans"),
+                kind="consultation",
+                template="consultation_rated",
+                context={"requester": "Chen Jing", "advisor": "Zhou Min", "topic": "Policies"},
+                actor=person,
+            )
+        notification_to_address(
+            address="friend@example.com",
+            language="en",
+            kind="account",
+            template="consultation_requested",
+            context={"requester": "Chen Jing", "topic": "Policies"},
+            actor=person,
+        )
+        unrelated = notification_create(
+            recipient=UserFactory(),
+            kind="consultation",
+            template="consultation_rated",
+            context={"requester": "Chen Jing", "topic": "Policies"},  # another Chen Jing
+        )
+        with CaptureQueriesContext(connection) as queries:
+            changed = privacy.erase_name_from_notifications(person, name="Chen Jing")
+        assert changed == count + 1
+        assert naming("Chen Jing") == [unrelated.pk]
+        unrelated.delete()
+        return len(queries)
+
+    assert erase_names(2) == erase_names(30)
+    by_language = {
+        row.recipient.language: row
+        for row in Notification.objects.filter(template="consultation_rated")
+    }
+    assert by_language["en"].subject == "A former user rated your consultation"
+    assert privacy.former_user("zh-hans") in by_language["zh-hans"].context["requester"]
+    assert by_language["en"].context["advisor"] == "Zhou Min"
+    to_address = Notification.objects.filter(address="friend@example.com")
+    assert set(to_address.values_list("subject", flat=True)) == {
+        "New consultation request from a former user"
+    }
 
 
 # The API and the page --------------------------------------------------------------------
@@ -364,7 +551,7 @@ def test_the_your_data_page_shows_consents_and_erases_with_the_password(person):
 
     refused = client.post(reverse("core:my_data"), {"password": "wrong", "confirm": "on"})
     assert refused.status_code == 200
-    assert "The password is not correct." in refused.content.decode()
+    assert "Your current password is not correct." in refused.content.decode()
     unconfirmed = client.post(reverse("core:my_data"), {"password": DEFAULT_PASSWORD})
     assert "Tick the box to confirm." in unconfirmed.content.decode()
     assert User.objects.get(pk=person.pk).is_active
@@ -401,3 +588,15 @@ def test_nobody_signs_up_with_an_erased_account_s_address(api_client):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "email"
+
+
+def test_erasure_deletes_the_keys_of_two_step_sign_in():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = UserFactory()
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    privacy.erase_user(user)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()

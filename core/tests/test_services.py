@@ -23,10 +23,12 @@ def test_signup_normalises_the_email_and_writes_a_welcome_notification():
     assert user.full_name == "Li Wen"
     assert user.check_password("Quiet-River-2031")
     assert user.roles == [Role.RETURNEE]
+    assert user.email_verified_at is None
     welcome = Notification.objects.get(recipient=user)
     assert welcome.kind == NotificationKind.ACCOUNT
-    assert welcome.subject == "Welcome to the Returnee Portal"
+    assert welcome.subject == "Welcome to the Returnee Portal: please confirm your e-mail address"
     assert "Li Wen" in welcome.body
+    assert welcome.url.startswith("/verify-email/")
 
 
 def test_signup_writes_the_notification_in_the_recipients_language():
@@ -34,15 +36,23 @@ def test_signup_writes_the_notification_in_the_recipients_language():
         email="zh@example.com", password="Quiet-River-2031", full_name="王芳", language="zh-hans"
     )
     welcome = Notification.objects.get(recipient=user)
-    assert welcome.subject == "欢迎使用海归人才服务平台"
+    assert welcome.subject.startswith("欢迎使用海归人才服务平台")
     assert "王芳" in welcome.body
 
 
-def test_signup_refuses_a_taken_email_whatever_its_case():
-    UserFactory(email="taken@example.com")
-    with pytest.raises(ApplicationError) as error:
+def test_signup_with_a_taken_address_makes_nothing_and_tells_its_owner():
+    owner = UserFactory(email="taken@example.com", full_name="Owner", language="en")
+    assert (
         services.user_signup(email="TAKEN@example.com", password="Quiet-River-2031", full_name="X")
-    assert error.value.code == "email_taken"
+        is None
+    )
+    assert User.objects.filter(email="taken@example.com").count() == 1
+    owner.refresh_from_db()
+    assert owner.full_name == "Owner" and not owner.check_password("Quiet-River-2031")
+    told = Notification.objects.get(recipient=owner)
+    assert told.template == "signup_attempt"
+    assert told.frequency == Frequency.INSTANT
+    assert told.url == "/password-reset/"
 
 
 @pytest.mark.parametrize("password", ["password", "12345678", "short"])
@@ -73,9 +83,17 @@ def test_district_grant_makes_an_official_and_is_idempotent():
 def test_roles_of_advisors_and_admins():
     advisor = UserFactory()
     AdvisorProfile.objects.create(user=advisor)
-    admin = UserFactory(is_staff=True)
+    admin = UserFactory(is_staff=True, is_superuser=True)
     assert advisor.roles == [Role.RETURNEE, Role.ADVISOR]
     assert admin.roles == [Role.RETURNEE, Role.ADMIN]
+
+
+def test_staff_are_admins_only_as_superusers_and_officials_by_their_grants():
+    """`is_staff` opens Django admin; the roles say where a person acts."""
+    staff = UserFactory(is_staff=True)
+    assert staff.roles == [Role.RETURNEE]
+    services.district_grant(user=staff, district=DistrictFactory(code="pudong"))
+    assert User.objects.get(pk=staff.pk).roles == [Role.RETURNEE, Role.OFFICIAL]
 
 
 def test_a_notification_rolled_back_with_its_cause_is_never_written():
@@ -160,10 +178,10 @@ def test_two_sign_ups_with_one_address_at_once_make_one_account():
     def sign_up():
         try:
             barrier.wait()
-            services.user_signup(
+            user = services.user_signup(
                 email="race@example.com", password="Quiet-River-2031", full_name="R"
             )
-            outcomes.append("created")
+            outcomes.append("created" if user else "told")
         except ApplicationError as error:
             outcomes.append(error.code)
         finally:
@@ -174,7 +192,7 @@ def test_two_sign_ups_with_one_address_at_once_make_one_account():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["created", "email_taken"]
+    assert sorted(outcomes) == ["created", "told"]
     assert User.objects.filter(email="race@example.com").count() == 1
 
 

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import permissions
 from core.exceptions import PermissionDeniedError
 from core.i18n import localized
 from core.models import User
@@ -25,7 +26,7 @@ from ..models import (
 
 
 def can_manage_district(user: User, district_id: int) -> bool:
-    return user.is_authenticated and user.manages_district(district_id)
+    return permissions.manages_district(user, district_id)
 
 
 def can_manage(user: User, event: Event) -> bool:

@@ -18,6 +18,7 @@ from core.services import (
     PreparedNotification,
     notification_frequency,
     notification_prepare,
+    user_email_verified_required,
 )
 
 from .. import seats
@@ -119,6 +120,7 @@ def registration_create(*, user: User, event: Event) -> Registration:
     is locked for that statement alone. Someone registered already is stopped by the
     one-live-registration constraint, which undoes the statement.
     """
+    user_email_verified_required(user)
     now = timezone.now()
     _check_open(event, now)
     in_one_statement = connection.vendor == "postgresql"

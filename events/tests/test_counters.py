@@ -45,7 +45,7 @@ def _admin_request(user):
 @pytest.mark.django_db
 def test_counters_equal_the_rows_after_a_random_sequence_of_everything():
     rng = random.Random(7)
-    official = UserFactory(is_staff=True)
+    official = UserFactory(is_staff=True, is_superuser=True)
     event = EventFactory(capacity=4)
     people = UserFactory.create_batch(12)
     admin = RegistrationAdmin(Registration, AdminSite())

@@ -365,12 +365,28 @@ def test_no_check_in_at_a_cancelled_event():
         services.checkin(event=registration.event, code=registration.code, user=official)
 
 
-def test_staff_admins_manage_every_district():
+def test_superusers_manage_every_district():
     event = EventFactory(status="draft")
-    admin = UserFactory(is_staff=True)
+    admin = UserFactory(is_staff=True, is_superuser=True)
     services.event_publish(event=event, user=admin)
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
+
+
+def test_staff_manage_only_the_districts_they_are_granted():
+    """`is_staff` opens Django admin, nothing more: a staff member acts where granted."""
+    ours, theirs = EventFactory(status="draft"), EventFactory(status="draft")
+    staff = official_of(ours.district)
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    with pytest.raises(PermissionDeniedError):
+        services.event_publish(event=theirs, user=staff)
+    with pytest.raises(PermissionDeniedError):
+        services.event_publish(event=ours, user=UserFactory(is_staff=True))
+    services.event_publish(event=ours, user=staff)
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (ours.status, theirs.status) == (EventStatus.PUBLISHED, EventStatus.DRAFT)
 
 
 def test_an_event_and_its_agenda_are_saved_together_or_not_at_all():

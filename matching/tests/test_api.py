@@ -247,7 +247,7 @@ def test_founders_candidates_also_appear_in_their_matches(user):
 def test_proposals_are_scoped_to_the_officials_districts(user, django_assert_max_num_queries):
     pudong, qingpu = DistrictFactory(), DistrictFactory()
     official = official_of(pudong)
-    admin = UserFactory(is_staff=True)
+    admin = UserFactory(is_staff=True, is_superuser=True)
     ours = AdvisorProposalFactory(
         district=pudong,
         reasons=[
@@ -341,7 +341,7 @@ def test_district_stats_for_the_districts_officials_only(user):
 
     assert client_for(official).get(STATS, {"district": "qingpu"}).status_code == 403
     assert client_for(user).get(STATS, {"district": "pudong"}).status_code == 403
-    admin = UserFactory(is_staff=True)
+    admin = UserFactory(is_staff=True, is_superuser=True)
     assert client_for(admin).get(STATS, {"district": "qingpu"}).status_code == 200
     for bad in ({}, {"district": "atlantis"}, {"district": "pudong", "weeks": 0}):
         assert client_for(official).get(STATS, bad).status_code == 400

@@ -230,7 +230,7 @@ def test_an_official_overrides_a_proposal_with_a_reason_kept_in_the_trail(place)
     with pytest.raises(ApplicationError):  # the replaced one cannot be overridden again
         assignment.proposal_override(proposal=proposal, user=official, advisor=near, reason="x")
 
-    admin = UserFactory(email="admin@example.com", is_staff=True)
+    admin = UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
     again = assignment.proposal_override(
         proposal=new, user=admin, advisor=near, reason="Back to the first."
     )
@@ -271,7 +271,7 @@ def test_nobody_is_matched_or_assigned_with_themselves(place):
     assert not live.filter(advisor=self_advisor, returnee=person).exists()
     assert not live.filter(advisor=self_advisor, startup=startup).exists()
     proposal = live.get(returnee=person)
-    admin = UserFactory(email="admin@example.com", is_staff=True)
+    admin = UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
     with pytest.raises(ApplicationError) as refused:
         assignment.proposal_override(
             proposal=proposal, user=admin, advisor=self_advisor, reason="Knows the case."
@@ -289,7 +289,7 @@ def test_an_override_to_an_advisor_who_stops_advising_goes_back_to_the_solver(pl
     assignment.assign_advisors()
     chosen = AdvisorProposal.objects.get(status="proposed", returnee=asker)
     replacement = other if chosen.advisor == near else near
-    admin = UserFactory(email="admin@example.com", is_staff=True)
+    admin = UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
     overridden = assignment.proposal_override(
         proposal=chosen, user=admin, advisor=replacement, reason="Closer to her office."
     )

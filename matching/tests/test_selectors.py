@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from core.models import DistrictGrant
+from core.models import DistrictGrant, User
 from core.tests.factories import DistrictFactory, UserFactory
 from matching import selectors
 from matching.choices import ProposalStatus
@@ -187,7 +187,7 @@ def test_officials_see_the_proposals_of_their_districts_admins_all_others_none()
     pudong, qingpu = DistrictFactory(), DistrictFactory()
     official = UserFactory()
     DistrictGrant.objects.create(user=official, district=pudong)
-    admin = UserFactory(is_staff=True)
+    admin = UserFactory(is_staff=True, is_superuser=True)
     ours = AdvisorProposalFactory(district=pudong)
     theirs = AdvisorProposalFactory(district=qingpu)
     old = AdvisorProposalFactory(district=pudong, status=ProposalStatus.SUPERSEDED)
@@ -198,3 +198,20 @@ def test_officials_see_the_proposals_of_their_districts_admins_all_others_none()
     assert list(selectors.proposals_for_district(pudong)) == [ours]
     assert selectors.is_official(official) and selectors.is_official(admin)
     assert not selectors.is_official(UserFactory())
+
+
+def test_staff_see_the_proposals_of_their_granted_districts_only():
+    """`is_staff` opens Django admin, nothing more: a staff member acts where granted."""
+    pudong, qingpu = DistrictFactory(), DistrictFactory()
+    staff = UserFactory(is_staff=True)
+    ours = AdvisorProposalFactory(district=pudong)
+    AdvisorProposalFactory(district=qingpu)
+
+    assert list(selectors.proposals_visible_to(staff)) == []
+    assert list(selectors.managed_districts(staff)) == []
+    assert not selectors.is_official(staff)
+    DistrictGrant.objects.create(user=staff, district=pudong)
+    staff = User.objects.get(pk=staff.pk)
+    assert list(selectors.proposals_visible_to(staff)) == [ours]
+    assert list(selectors.managed_districts(staff)) == [pudong]
+    assert selectors.is_official(staff)

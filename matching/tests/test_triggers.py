@@ -63,10 +63,10 @@ def test_opening_and_startup_changes_queue_a_rematch_of_that_one(
         startup_services.startup_update(
             startup=startup, user=user, data={"sector": SectorFactory(code="new")}
         )
+    co_founder = UserFactory(email="co@example.com")
+    invitation = startup_services.founder_invite(startup=startup, user=user, email=co_founder.email)
     with django_capture_on_commit_callbacks(execute=True):
-        startup_services.founder_add(
-            startup=startup, user=user, email=UserFactory(email="co@example.com").email
-        )
+        startup_services.founder_invitation_accept(token=invitation.token, user=co_founder)
     assert queued == [
         ("rematch_opening_task", opening.pk),
         ("rematch_opening_task", opening.pk),

@@ -27,8 +27,6 @@ from ._shared import (
     can_write_policies,
     criteria_clean,
     criteria_replace,
-    is_admin,
-    official_district_ids,
 )
 from .eligibility import (
     eligibility_check,
@@ -84,8 +82,6 @@ __all__ = [
     "criteria_replace",
     "eligibility_check",
     "eligibility_record",
-    "is_admin",
-    "official_district_ids",
     "policy_archive",
     "policy_create",
     "policy_expiry_notices",

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import permissions
 from core.exceptions import ApplicationError, PermissionDeniedError
 from core.models import District, Sector
 
@@ -63,26 +64,14 @@ EXPIRY_NOTICE_DAYS = 30
 # Who may do what -------------------------------------------------------------------------
 
 
-def is_admin(user) -> bool:
-    return getattr(user, "is_admin", False)  # anonymous users have no such attribute
-
-
-def official_district_ids(user) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(user.district_grants.values_list("district_id", flat=True))
-
-
 def can_write_policies(user) -> bool:
     """Admins, and officials of at least one district."""
-    return is_admin(user) or bool(official_district_ids(user))
+    return permissions.manages_any_district(user)
 
 
 def can_manage(*, user, policy: Policy) -> bool:
     """Admins manage every policy; officials those of their districts (not municipal ones)."""
-    if is_admin(user):
-        return True
-    return policy.district_id is not None and policy.district_id in official_district_ids(user)
+    return permissions.manages_district(user, policy.district_id)
 
 
 def _require_manage(*, user, policy: Policy) -> None:
@@ -95,9 +84,9 @@ def _require_manage(*, user, policy: Policy) -> None:
 def _check_district(*, user, district: District | None) -> District | None:
     """The district a policy may be written for by `user`; an official's only district when
     they name none."""
-    if is_admin(user):
+    if permissions.acts_everywhere(user):
         return district
-    mine = official_district_ids(user)
+    mine = permissions.granted_district_ids(user)
     if not mine:
         raise PermissionDeniedError(
             _("Only district officials and admins can write policies."), code="not_official"

@@ -8,8 +8,15 @@ from core.models import District, IndustrialPark, Sector
 from talent.choices import ConsultationMode, ConsultationStatus, Expertise
 from talent.models import AdvisorProfile
 
-from ..choices import Need, Stage
-from ..models import MAX_TEAM_SIZE, Founder, Opening, Startup, StartupConsultation
+from ..choices import InvitationStatus, Need, Stage
+from ..models import (
+    MAX_TEAM_SIZE,
+    Founder,
+    FounderInvitation,
+    Opening,
+    Startup,
+    StartupConsultation,
+)
 from ..services import MAX_SKILLS
 
 CODE_ERRORS = {
@@ -181,6 +188,33 @@ class StartupConsultationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FounderInvitationSerializer(serializers.ModelSerializer):
+    """A pending co-founder invitation, as the startup's founders see it."""
+
+    email = serializers.EmailField(source="address", read_only=True)
+    invited_by = serializers.IntegerField(source="invited_by_id", read_only=True, allow_null=True)
+    invited_by_name = serializers.CharField(
+        source="invited_by.full_name", read_only=True, allow_null=True, default=None
+    )
+    status = serializers.ChoiceField(
+        source="current_status", choices=InvitationStatus.choices, read_only=True
+    )
+
+    class Meta:
+        model = FounderInvitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "invited_by_name",
+            "created_at",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+
 # Writing ---------------------------------------------------------------------------------
 
 
@@ -220,11 +254,33 @@ class StartupCreateSerializer(StartupWriteSerializer):
     )
 
 
-class FounderAddSerializer(serializers.Serializer):
+class FounderInvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(
-        max_length=254, help_text=_("The e-mail address of the co-founder's portal account.")
+        max_length=254,
+        help_text=_(
+            "Where to send the invitation. The person accepts signed in with this address "
+            "(or signs up with it first)."
+        ),
     )
-    role = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    role = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text=_("Their role, e.g. CTO.")
+    )
+
+
+class InvitationSentSerializer(serializers.Serializer):
+    """The answer to an invitation: the same whether or not the address has an account."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class InvitationTokenSerializer(serializers.Serializer):
+    token = serializers.RegexField(
+        r"^[A-Za-z0-9_:-]+$",
+        max_length=200,
+        help_text=_("The token at the end of the invitation's link (/startups/invitations/…/)."),
+        error_messages={"invalid": _("This is not an invitation token.")},
+    )
 
 
 class OpeningWriteSerializer(serializers.Serializer):

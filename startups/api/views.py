@@ -3,14 +3,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from core.api.mixins import CachedListMixin
 from core.api.throttling import ScopedRateThrottle
 from startups import selectors, services
 from startups.filters import OpeningFilterSet, StartupFilterSet
-from startups.models import Opening, Startup
+from startups.models import FounderInvitation, Opening, Startup
 
 from . import serializers
 
@@ -73,7 +73,6 @@ class StartupViewSet(
     FOUNDER_ACTIONS = (
         "update",
         "partial_update",
-        "founders",
         "founder_remove",
         "openings",
         "consultations",
@@ -150,19 +149,6 @@ class StartupViewSet(
         return self._detail(startup)
 
     @extend_schema(
-        request=serializers.FounderAddSerializer,
-        responses={201: serializers.FounderSerializer, 409: CONFLICT},
-    )
-    @action(detail=True, methods=["post"], url_path="founders")
-    def founders(self, request, pk=None):
-        """Add a co-founder by the e-mail address of their account (founders only)."""
-        startup = self.get_object()
-        data = serializers.FounderAddSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        founder = services.founder_add(startup=startup, user=request.user, **data.validated_data)
-        return Response(serializers.FounderSerializer(founder).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
         parameters=[
             OpenApiParameter(
                 "founder_id",
@@ -181,7 +167,8 @@ class StartupViewSet(
         url_name="founder-remove",
     )
     def founder_remove(self, request, pk=None, founder_id=None):
-        """Remove a co-founder, or leave (founders only); the last founder stays."""
+        """Remove a co-founder, or leave (founders only); the last founder stays. Co-founders
+        join by accepting an invitation: /api/v1/startups/{id}/invitations/."""
         services.founder_remove(
             startup=self.get_object(), user=request.user, founder_id=_id(founder_id)
         )
@@ -273,3 +260,151 @@ class OpeningViewSet(
         """Close the opening (founders of its startup only)."""
         opening = services.opening_close(opening=self.get_object(), user=request.user)
         return self._detail(opening)
+
+
+# Co-founder invitations ------------------------------------------------------------------
+
+STARTUP_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The startup's `id`."
+)
+INVITATION_ID = OpenApiParameter(
+    "invitation_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The `id` of a pending invitation (from the startup's invitations).",
+)
+INVITATION_SENT = OpenApiResponse(
+    serializers.InvitationSentSerializer,
+    description=(
+        "The invitation is sent. The answer is the same whether or not the address has an "
+        "account; the person accepts or declines through the link in the e-mail."
+    ),
+)
+INVITATION_CLOSED = OpenApiResponse(
+    serializers.ApiErrorSerializer,
+    description=(
+        "The invitation can no longer be answered: `code` is `invitation_expired`, "
+        "`invitation_revoked` or `invitation_used`."
+    ),
+)
+
+
+class StartupInvitationViewSet(viewsets.GenericViewSet):
+    """A startup's co-founder invitations (founders only): invite an address, see the pending
+    invitations, withdraw one. Nobody becomes a founder without accepting."""
+
+    serializer_class = serializers.FounderInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = []
+    lookup_url_kwarg = "invitation_id"
+    lookup_value_regex = ANY_ID
+    throttle_scope = "founder_invitation"
+
+    def get_queryset(self):
+        return FounderInvitation.objects.none()  # every action reads through the startup
+
+    def get_throttles(self):
+        if self.action == "create":  # each one sends an e-mail
+            return [*super().get_throttles(), ScopedRateThrottle()]
+        return super().get_throttles()
+
+    def _startup(self) -> Startup:
+        """The startup of the path, if the caller is one of its founders (checked before the
+        body is read: an outsider gets a 403, never the form's messages)."""
+        startup = Startup.objects.filter(pk=_id(self.kwargs["id"])).first()
+        if startup is None:
+            raise NotFound()
+        if not services.is_founder(user=self.request.user, startup=startup):
+            raise PermissionDenied(
+                _("Only the startup's founders can see and send its invitations.")
+            )
+        return startup
+
+    @extend_schema(
+        parameters=[STARTUP_ID],
+        responses={200: serializers.FounderInvitationSerializer(many=True)},
+    )
+    def list(self, request, *args, **kwargs):
+        """The startup's pending invitations, newest first (founders only)."""
+        startup = self._startup()
+        page = self.paginate_queryset(selectors.startup_invitations_pending(startup=startup))
+        data = serializers.FounderInvitationSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        parameters=[STARTUP_ID],
+        request=serializers.FounderInvitationCreateSerializer,
+        responses={202: INVITATION_SENT, 409: CONFLICT},
+    )
+    def create(self, request, *args, **kwargs):
+        """Invite a co-founder by e-mail address (founders only). The answer does not tell
+        whether the address has an account; inviting an address again replaces the earlier
+        invitation. 409 `already_founder`: the address is a founder's already."""
+        startup = self._startup()
+        data = serializers.FounderInvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.founder_invite(startup=startup, user=request.user, **data.validated_data)
+        body = {
+            "detail": _(
+                "The invitation is sent. The person becomes a founder when they accept it."
+            ),
+            "code": "invitation_sent",
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[STARTUP_ID, INVITATION_ID],
+        request=None,
+        responses={204: None, 409: CONFLICT},
+    )
+    def destroy(self, request, *args, invitation_id=None, **kwargs):
+        """Withdraw a pending invitation (founders only); its link stops working."""
+        services.founder_invitation_revoke(
+            startup=self._startup(), user=request.user, invitation_id=_id(invitation_id)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FounderInvitationViewSet(viewsets.GenericViewSet):
+    """The invited person's answer, with the token of the invitation's link."""
+
+    serializer_class = serializers.InvitationTokenSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return FounderInvitation.objects.none()
+
+    def get_permissions(self):
+        if self.action == "decline":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def _token(self, request) -> str:
+        data = serializers.InvitationTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data["token"]
+
+    @extend_schema(
+        request=serializers.InvitationTokenSerializer,
+        responses={200: serializers.StartupDetailSerializer, 409: INVITATION_CLOSED},
+    )
+    @action(detail=False, methods=["post"])
+    def accept(self, request):
+        """Accept an invitation: you become a founder of the startup, which is returned. You
+        must be signed in with the address the invitation was sent to (403 `wrong_account`
+        otherwise); 404 for a token that is not valid."""
+        founder = services.founder_invitation_accept(token=self._token(request), user=request.user)
+        startup = selectors.startup_detail(startup_id=founder.startup_id)
+        context = self.get_serializer_context()
+        return Response(serializers.StartupDetailSerializer(startup, context=context).data)
+
+    @extend_schema(
+        request=serializers.InvitationTokenSerializer,
+        responses={204: None, 409: INVITATION_CLOSED},
+    )
+    @action(detail=False, methods=["post"])
+    def decline(self, request):
+        """Decline an invitation; no account is needed (the link is the proof). The founder
+        who sent it is told. 404 for a token that is not valid."""
+        services.founder_invitation_decline(token=self._token(request), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

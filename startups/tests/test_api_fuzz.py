@@ -13,6 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from returnee_portal.wsgi import application
+from startups import services
 
 from .factories import FounderFactory, OpeningFactory
 
@@ -27,7 +28,11 @@ OPERATIONS = [
     "PUT /api/v1/startups/{id}/",
     "POST /api/v1/startups/",
     "POST /api/v1/startups/{id}/openings/",
-    "POST /api/v1/startups/{id}/founders/",
+    "GET /api/v1/startups/{id}/invitations/",
+    "POST /api/v1/startups/{id}/invitations/",
+    "DELETE /api/v1/startups/{id}/invitations/{invitation_id}/",
+    "POST /api/v1/founder-invitations/accept/",
+    "POST /api/v1/founder-invitations/decline/",
     "DELETE /api/v1/startups/{id}/founders/{founder_id}/",
     "POST /api/v1/startups/{id}/consultations/",
     "POST /api/v1/startups/{id}/verify/",
@@ -55,6 +60,10 @@ def test_the_startups_endpoints_on_a_real_startup(
     path_parameters = {"id": opening.pk if "openings/{id}" in label else startup.pk}
     if "{founder_id}" in label:
         path_parameters["founder_id"] = co_founder.pk
+    if "{invitation_id}" in label:
+        path_parameters["invitation_id"] = services.founder_invite(
+            startup=startup, user=user, email="invited@example.com"
+        ).pk
     operation = schema.find_operation_by_label(label)
 
     @FUZZ

@@ -91,7 +91,7 @@ def test_founders_see_the_edit_link_and_their_tools(client, user, startup):
     _, html = page(client, startup.get_absolute_url())
     assert reverse("startups:edit", args=[startup.pk]) in html
     assert reverse("startups:opening_create", args=[startup.pk]) in html
-    assert reverse("startups:founder_add", args=[startup.pk]) in html
+    assert reverse("startups:invitation_send", args=[startup.pk]) in html
     assert reverse("startups:consultation_request", args=[startup.pk]) in html
 
 
@@ -212,15 +212,9 @@ def test_verifying_is_a_post(client, official, startup):
 # Founders --------------------------------------------------------------------------------
 
 
-def test_founders_add_and_remove_co_founders_on_the_page(client, user, other_user, startup):
+def test_founders_remove_co_founders_on_the_page(client, user, other_user, startup):
+    added = FounderFactory(startup=startup, user=other_user)
     client.force_login(user)
-    response = client.post(
-        reverse("startups:founder_add", args=[startup.pk]),
-        {"email": other_user.email, "role": "CTO"},
-        **EN,
-    )
-    assert response.status_code == 302
-    added = startup.founders.get(user=other_user)
     _, html = page(client, startup.get_absolute_url())
     assert "Remove Returnee B" in html
     client.post(reverse("startups:founder_remove", args=[startup.pk, added.pk]), **EN)
@@ -230,15 +224,6 @@ def test_founders_add_and_remove_co_founders_on_the_page(client, user, other_use
         reverse("startups:founder_remove", args=[startup.pk, own.pk]), follow=True, **EN
     )
     assert "A startup keeps at least one founder." in response.content.decode()
-    assert startup.founders.count() == 1
-
-
-def test_outsiders_cannot_add_founders(client, other_user, startup):
-    client.force_login(other_user)
-    response = client.post(
-        reverse("startups:founder_add", args=[startup.pk]), {"email": other_user.email}, **EN
-    )
-    assert response.status_code == 403
     assert startup.founders.count() == 1
 
 

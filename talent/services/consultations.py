@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.choices import NotificationKind
 from core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import User
-from core.services import notification_create
+from core.services import notification_create, user_email_verified_required
 
 from ..choices import (
     ConsultationMode,
@@ -45,27 +45,46 @@ def advisor_load(*, advisor: AdvisorProfile, moment: datetime) -> int:
     ).count()
 
 
-def _notify(consultation: Consultation, *, recipient: User, template: str) -> None:
+# The notices that name who asked (sent to the advisor) and those that name the advisor (sent
+# to who asked): each is written with that person as its `actor`, so that erasing their
+# account takes the name out of the other side's inbox and outbox.
+REQUESTER_NOTICES = ("consultation_requested", "consultation_cancelled", "consultation_rated")
+ADVISOR_NOTICES = ("consultation_accepted", "consultation_declined", "consultation_completed")
+
+
+def _notify(
+    consultation: Consultation, *, recipient: User, template: str, anonymous: bool = False
+) -> None:
+    """Tell one side; `anonymous` (the other side is erasing their account) leaves both
+    names out of the notice and its context."""
     with translation.override(recipient.language):
         topic = str(consultation.get_topic_display())
+    context = {
+        "topic": topic,
+        "scheduled_at": (
+            timezone.localtime(consultation.scheduled_at).strftime("%Y-%m-%d %H:%M")
+            if consultation.scheduled_at
+            else ""
+        ),
+        "location": consultation.location,
+        "reason": consultation.decline_reason,
+        "rating": consultation.rating,
+    }
+    actor = None
+    if not anonymous:
+        context["requester"] = consultation.requester.full_name
+        context["advisor"] = consultation.advisor.user.full_name
+        if template in REQUESTER_NOTICES:
+            actor = consultation.requester
+        elif template in ADVISOR_NOTICES:
+            actor = consultation.advisor.user
     notification_create(
         recipient=recipient,
         kind=NotificationKind.CONSULTATION,
         template=template,
-        context={
-            "topic": topic,
-            "requester": consultation.requester.full_name,
-            "advisor": consultation.advisor.user.full_name,
-            "scheduled_at": (
-                timezone.localtime(consultation.scheduled_at).strftime("%Y-%m-%d %H:%M")
-                if consultation.scheduled_at
-                else ""
-            ),
-            "location": consultation.location,
-            "reason": consultation.decline_reason,
-            "rating": consultation.rating,
-        },
+        context=context,
         url=consultation.get_absolute_url(),
+        actor=actor,
     )
 
 
@@ -80,6 +99,7 @@ def consultation_request(
     mode: str = ConsultationMode.ONLINE,
 ) -> Consultation:
     """Ask an advisor for a consultation; the advisor is told."""
+    user_email_verified_required(requester)
     if not advisor.is_active:
         raise ApplicationError(
             _("This advisor is not taking requests at the moment."), code="inactive"
@@ -174,7 +194,11 @@ def consultation_accept(
 
 
 @transaction.atomic
-def consultation_decline(*, consultation: Consultation, user: User, reason: str) -> Consultation:
+def consultation_decline(
+    *, consultation: Consultation, user: User, reason: str, account_erased: bool = False
+) -> Consultation:
+    """The advisor declines with a reason; the requester is told. `account_erased`: the
+    advisor is erasing their account, and the notice says so without their name."""
     consultation = _as_advisor(consultation, user)
     _expect(consultation, ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
     reason = (reason or "").strip()
@@ -185,7 +209,15 @@ def consultation_decline(*, consultation: Consultation, user: User, reason: str)
     consultation.status = ConsultationStatus.DECLINED
     consultation.decline_reason = reason
     consultation.save(update_fields=["status", "decline_reason", "updated_at"])
-    _notify(consultation, recipient=consultation.requester, template="consultation_declined")
+    if account_erased:
+        _notify(
+            consultation,
+            recipient=consultation.requester,
+            template="consultation_advisor_left",
+            anonymous=True,
+        )
+    else:
+        _notify(consultation, recipient=consultation.requester, template="consultation_declined")
     return consultation
 
 
@@ -203,15 +235,29 @@ def consultation_complete(
 
 
 @transaction.atomic
-def consultation_cancel(*, consultation: Consultation, user: User) -> Consultation:
-    """The requester withdraws a request or an accepted consultation; the advisor is told."""
+def consultation_cancel(
+    *, consultation: Consultation, user: User, account_erased: bool = False
+) -> Consultation:
+    """The requester withdraws a request or an accepted consultation; the advisor is told.
+    `account_erased`: the requester is erasing their account, and the advisor learns only
+    that a returnee withdrew (the time is free again), not who."""
     consultation = _locked(consultation)
     if consultation.requester_id != user.pk:
         raise PermissionDeniedError(_("Only the person who asked can cancel this consultation."))
     _expect(consultation, ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
     consultation.status = ConsultationStatus.CANCELLED
     consultation.save(update_fields=["status", "updated_at"])
-    _notify(consultation, recipient=consultation.advisor.user, template="consultation_cancelled")
+    if account_erased:
+        _notify(
+            consultation,
+            recipient=consultation.advisor.user,
+            template="consultation_withdrawn",
+            anonymous=True,
+        )
+    else:
+        _notify(
+            consultation, recipient=consultation.advisor.user, template="consultation_cancelled"
+        )
     return consultation
 
 

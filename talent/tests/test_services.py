@@ -148,6 +148,26 @@ def test_the_consultation_flow_notifies_the_other_side_at_each_step():
     assert timezone.localtime(when).strftime("%Y-%m-%d %H:%M") in accepted.body
 
 
+def test_consultation_notices_record_whom_they_name():
+    """So that erasing that person's account can take the name out of them."""
+    requester = UserFactory()
+    advisor = AdvisorFactory()
+    consultation = services.consultation_request(
+        requester=requester, advisor=advisor, topic="policies", message="Subsidies?"
+    )
+    services.consultation_decline(consultation=consultation, user=advisor.user, reason="Busy")
+    other = services.consultation_request(
+        requester=requester, advisor=advisor, topic="policies", message="Again?"
+    )
+    services.consultation_cancel(consultation=other, user=requester)
+    actors = dict(Notification.objects.values_list("template", "actor"))
+    assert actors == {
+        "consultation_requested": requester.pk,
+        "consultation_declined": advisor.user.pk,
+        "consultation_cancelled": requester.pk,
+    }
+
+
 def test_decline_needs_a_reason_and_tells_the_requester():
     consultation = ConsultationFactory()
     with pytest.raises(ApplicationError):

@@ -16,11 +16,14 @@ A case is one request (a method on one address) made by every actor of the world
   placeholders); for pages (and the API root, which the schema leaves out), the URL name,
   reversed with ``args`` as keyword arguments.
 - ``expect``: the status code of every actor, made with ``by(default, actor=code, ...)``.
-  A tuple of codes accepts any of them.
+  A tuple of codes accepts any of them. ``staff_a`` (staff granted district A) is expected
+  to answer as ``official_a`` unless named: outside Django admin a staff member is an
+  official of their districts, nothing more.
 - ``data``: the body, a dict or a function of the world; ``query``: a query string;
   ``headers``: extra request headers (``{"Accept": "text/html"}`` for the browsable API).
 - ``shows``: ``{actor: (text, ...)}``: texts the actor's answer must contain (positive
-  controls: the data is there for those who may see it).
+  controls: the data is there for those who may see it); ``staff_a`` must see what
+  ``official_a`` must, unless named.
 - ``hides``: texts (or a function of the world giving them) no actor's answer may
   contain: a filter on hidden data must not find its owner, or it tells the hidden value.
 - ``changes``: the actors whose unsafe request may change the database. By default those
@@ -46,7 +49,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from .world import ACTORS, ANON, World
+from .world import ACTORS, ANON, OFFICIAL_A, STAFF_A, World
 
 Statuses = int | tuple[int, ...]
 
@@ -56,14 +59,24 @@ BROWSABLE = {"Accept": "text/html"}
 
 
 def by(default: Statuses | None = None, **actors: Statuses) -> dict[str, Statuses]:
-    """The expected status of every actor: the named ones, and `default` for the rest."""
+    """The expected status of every actor: the named ones, `default` for the rest, and for
+    the staff member granted district A what official A gets, unless named."""
     unknown = set(actors) - set(ACTORS)
     if unknown:
         raise ValueError(f"Unknown actors: {sorted(unknown)}")
-    missing = [actor for actor in ACTORS if actor not in actors and default is None]
+    inherited = {STAFF_A: OFFICIAL_A}
+    missing = [
+        actor
+        for actor in ACTORS
+        if actor not in actors and inherited.get(actor) not in actors and default is None
+    ]
     if missing:
         raise ValueError(f"No expectation for {missing}")
-    return {actor: actors.get(actor, default) for actor in ACTORS}
+    expected = {actor: actors.get(actor, default) for actor in ACTORS}
+    for actor, like in inherited.items():
+        if actor not in actors:
+            expected[actor] = expected[like]
+    return expected
 
 
 def _codes(statuses: Statuses) -> tuple[int, ...]:
@@ -110,6 +123,12 @@ class Case:
 
     def hidden(self, world: World) -> tuple[str, ...]:
         return self.hides(world) if callable(self.hides) else self.hides
+
+    def shown(self, actor: str) -> tuple[str, ...]:
+        """The texts `actor`'s answer must contain."""
+        if actor == STAFF_A and actor not in self.shows:
+            actor = OFFICIAL_A
+        return tuple(self.shows.get(actor, ()))
 
     def expected(self, actor: str) -> tuple[int, ...]:
         return _codes(self.expect[actor])

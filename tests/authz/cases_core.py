@@ -1,12 +1,14 @@
 """Accounts, reference data and notifications: `core`'s API and pages."""
 
+import itertools
+
 from django.conf import settings
 
 from core.choices import NotificationKind
 from core.tests.factories import DEFAULT_PASSWORD
 
 from .cases import BROWSABLE, Case, by
-from .world import ANON, EMAILS, SIGNED_IN, A, B
+from .world import ACTORS, ANON, EMAILS, SIGNED_IN, A, B
 
 # Anonymous callers of the API get 401 (the token scheme is announced); signed-in ones 200.
 OWN = by(200, anon=401)
@@ -25,14 +27,45 @@ def _signup(world):
     }
 
 
+_resets = itertools.count()
+
+
+def _reset(world):
+    """An address of its own for each request: each address may ask a few times an hour."""
+    return {"email": f"reset-{next(_resets)}@example.com"}
+
+
 CASES = [
     # API: accounts
-    Case("POST", "/api/v1/auth/signup/", by(201), data=_signup),
+    Case("POST", "/api/v1/auth/signup/", by(202), data=_signup),
+    Case("POST", "/api/v1/auth/password-reset/", by(202), data=_reset),
+    Case(
+        "POST",
+        "/api/v1/auth/password-reset/confirm/",
+        by(400),
+        data={"uid": "MQ", "token": "1-abc", "new_password": "A-long-new-pass-99"},
+        changes=frozenset(),
+    ),
+    Case("POST", "/api/v1/auth/verify-email/", by(400), data={"token": "x"}, changes=frozenset()),
+    Case(
+        "POST",
+        "/api/v1/me/password/",
+        by(400, anon=401),  # the current password is wrong
+        data={"current_password": "not-the-password", "new_password": "A-long-new-pass-99"},
+    ),
+    Case("POST", "/api/v1/me/verify-email/", by(200, anon=401), changes=frozenset()),
     Case(
         "POST",
         "/api/v1/auth/token/",
         by(200),
         data={"email": EMAILS[A], "password": DEFAULT_PASSWORD},
+    ),
+    Case(
+        "POST",
+        "/api/v1/auth/token/",
+        by(200),  # A does not use two-step sign-in: the code is not asked for
+        data={"email": EMAILS[A], "password": DEFAULT_PASSWORD, "otp": "123456"},
+        name="otp ignored",
     ),
     Case("DELETE", "/api/v1/auth/token/", by(204, anon=401)),
     Case("GET", "/api/v1/me/", OWN, shows={actor: (EMAILS[actor],) for actor in SIGNED_IN}),
@@ -88,6 +121,30 @@ CASES = [
         data=_signup,
         changes=frozenset({ANON}),
     ),
+    Case("GET", "core:signup_sent", EVERYONE),
+    Case("GET", "core:password_reset", EVERYONE),
+    Case("POST", "core:password_reset", by(302), data=_reset, changes=frozenset(ACTORS)),
+    Case("GET", "core:password_reset_sent", EVERYONE),
+    Case(
+        "GET",
+        "core:password_reset_confirm",
+        EVERYONE,  # the page says the link is not valid
+        args=lambda w: {"uidb64": "MQ", "token": "1-abc"},
+    ),
+    Case("GET", "core:verify_email", by(400), args=lambda w: {"token": "x"}),
+    Case("POST", "core:verify_email_send", by(302), changes=frozenset()),
+    Case("GET", "core:account", OWN_PAGE, shows={A: (EMAILS[A],)}),
+    Case("GET", "core:password_change", OWN_PAGE),
+    Case(
+        "POST",
+        "core:password_change",
+        by(200, anon=302),  # the form says the current password is wrong
+        data={
+            "current_password": "not-the-password",
+            "new_password": "A-long-new-pass-99",
+            "new_password_again": "A-long-new-pass-99",
+        },
+    ),
     Case("GET", "core:login", by(302, anon=200)),
     Case(
         "POST",
@@ -96,6 +153,28 @@ CASES = [
         data={"username": EMAILS[A], "password": DEFAULT_PASSWORD},
         changes=frozenset({ANON}),
     ),
+    # Two-step sign-in: one's own set-up; no actor of the world has it on.
+    Case("GET", "core:two_factor", OWN_PAGE),
+    Case("POST", "core:two_factor", by(302), data={"action": "begin"}, name="begin"),
+    Case(
+        "POST",
+        "core:two_factor",
+        by(200, anon=302),  # the form says to start the set-up first
+        data={"action": "confirm", "code": "123456"},
+        changes=frozenset(),
+        name="confirm",
+    ),
+    Case("GET", "core:two_factor_disable", by(302)),  # it is off: back to the set-up
+    Case(
+        "POST",
+        "core:two_factor_disable",
+        by(302),
+        data={"password": DEFAULT_PASSWORD, "code": "123456"},
+        changes=frozenset(),
+    ),
+    # The second step of signing in: no sign-in waits for a code, none needs one.
+    Case("GET", "core:signin_code", by(302)),
+    Case("POST", "core:signin_code", by(302), data={"code": "123456"}, changes=frozenset()),
     Case("POST", "core:logout", by(302), changes=frozenset()),
     Case(
         "POST",

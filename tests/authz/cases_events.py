@@ -292,7 +292,9 @@ CASES = [
         "events:register",
         by(302),  # A and B: "already registered", and back to the event
         args=_page("event_a"),
-        changes=frozenset({"advisor", "official_a", "official_b", "volunteer", "admin"}),
+        changes=frozenset(
+            {"advisor", "official_a", "official_b", "volunteer", "staff_a", "staff", "admin"}
+        ),
     ),
     Case(
         "POST",

@@ -10,10 +10,12 @@ proposal is a 404, its figures a 403.
 from .cases import Case, by
 from .world import (
     ADMIN,
+    EMAILS,
     NAMES,
     OFFICIAL_A,
     OFFICIAL_B,
     PUBLIC,
+    STAFF_A,
     A,
     B,
 )
@@ -35,7 +37,9 @@ FIGURES_B = by(403, anon=401, official_b=200, admin=200)
 # Pages: anonymous visitors go to the sign-in page.
 PAGE = by(200, anon=302)
 OFFICIAL_PAGE = by(403, anon=302, official_a=200, official_b=200, admin=200)
-STAFF = by(302, admin=200)
+# Both staff actors may view advisor proposals, not matches; they see only their districts'.
+STAFF = by(302, staff_a=403, staff=403, admin=200)
+PROPOSAL_VIEWERS = by(302, staff_a=200, staff=200, admin=200)
 
 # What each side sees of a candidate: A's name, and what A's directory card shows.
 CANDIDATE = (NAMES[A], PUBLIC["a_headline"], "Both studied at PUBLIC-A-institution")
@@ -256,5 +260,10 @@ CASES = [
     ),
     # The admin's pages: staff only
     Case("GET", "admin:matching_match_changelist", STAFF),
-    Case("GET", "admin:matching_advisorproposal_changelist", STAFF),
+    Case(
+        "GET",
+        "admin:matching_advisorproposal_changelist",
+        PROPOSAL_VIEWERS,
+        shows={STAFF_A: (EMAILS[A],), ADMIN: (EMAILS[A], "PUBLIC-B-startup")},
+    ),
 ]

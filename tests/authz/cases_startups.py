@@ -11,6 +11,8 @@ VERIFIERS = by(403, anon=401, official_a=200, admin=200)
 # Pages: anonymous visitors go to the sign-in page; outsiders get the 403 page.
 FOUNDER_PAGE = by(403, anon=302, a=200)
 FOUNDER_ACTION = by(403, anon=302, a=302)
+# A token in the form of an invitation's, signed with no key the portal has.
+NOT_A_TOKEN = "1:1xYii5:C-iZTfg38p72GkmhdDQKJdtXmOdGywx4HVeAdeh0PXY"
 
 
 def _startup(world) -> dict:
@@ -19,6 +21,10 @@ def _startup(world) -> dict:
 
 def _startup_page(world) -> dict:
     return {"pk": world.startup_a}
+
+
+def _not_a_token(world) -> dict:
+    return {"token": NOT_A_TOKEN}
 
 
 def _opening(world) -> dict:
@@ -69,13 +75,28 @@ CASES = [
     Case("PATCH", "/api/v1/startups/{id}/", FOUNDERS, args=_startup, data={"team_size": 7}),
     Case("POST", "/api/v1/startups/{id}/verify/", VERIFIERS, args=_startup),
     Case("POST", "/api/v1/startups/{id}/unverify/", VERIFIERS, args=_startup),
+    # Co-founders join by invitation (no world invitation exists: ids and tokens are unknown).
     Case(
         "POST",
-        "/api/v1/startups/{id}/founders/",
-        by(403, anon=401, a=201),
+        "/api/v1/startups/{id}/invitations/",
+        by(403, anon=401, a=202),
         args=_startup,
         data={"email": EMAILS["b"], "role": "COO"},
     ),
+    Case("GET", "/api/v1/startups/{id}/invitations/", FOUNDERS, args=_startup),
+    Case(
+        "DELETE",
+        "/api/v1/startups/{id}/invitations/{invitation_id}/",
+        by(403, anon=401, a=404),
+        args=lambda w: {"id": w.startup_a, "invitation_id": 999_999},
+    ),
+    Case(
+        "POST",
+        "/api/v1/founder-invitations/accept/",
+        by(404, anon=401),
+        data={"token": NOT_A_TOKEN},
+    ),
+    Case("POST", "/api/v1/founder-invitations/decline/", by(404), data={"token": NOT_A_TOKEN}),
     Case(
         "DELETE",
         "/api/v1/startups/{id}/founders/{founder_id}/",
@@ -157,11 +178,21 @@ CASES = [
     ),
     Case(
         "POST",
-        "startups:founder_add",
+        "startups:invitation_send",
         FOUNDER_ACTION,
         args=_startup_page,
         data={"email": EMAILS["b"], "role": "COO"},
     ),
+    Case(
+        "POST",
+        "startups:invitation_revoke",
+        FOUNDER_ACTION,  # A: "no such invitation", and back
+        args=lambda w: {"pk": w.startup_a, "invitation_id": 999_999},
+        changes=frozenset(),
+    ),
+    Case("GET", "startups:invitation", by(400), args=_not_a_token),
+    Case("POST", "startups:invitation_accept", by(400), args=_not_a_token),
+    Case("POST", "startups:invitation_decline", by(400), args=_not_a_token),
     Case(
         "POST",
         "startups:founder_remove",

@@ -67,7 +67,7 @@ def test_authorization(case, world, untouched, db):
             leaks = leaked_markers(actor, text)
             if leaks:
                 failures.append(f"{actor}: sees {leaks}")
-            missing = [marker for marker in case.shows.get(actor, ()) if marker not in text]
+            missing = [marker for marker in case.shown(actor) if marker not in text]
             if missing:
                 failures.append(f"{actor}: does not see {missing}")
             found = [marker for marker in case.hidden(world) if marker in text]

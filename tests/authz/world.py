@@ -19,6 +19,13 @@ Actors (the keys of a case's expectations):
   published event, a draft event with a registrant, and a draft policy; district A also has
   a published policy.
 - ``volunteer``: the check-in volunteer of district A's published event.
+- ``staff_a``: staff, not a superuser, granted district A, with Django admin's permissions
+  to view and change events and to view advisor proposals. Outside Django admin they act
+  as official A does (a case expects of them what it expects of official A unless it names
+  them, and they may see what official A may see); in Django admin they see only district
+  A's rows.
+- ``staff``: staff with the same model permissions and no grant: they sign in to Django
+  admin, see no district's rows there, and act nowhere else.
 - ``admin``: staff and superuser.
 
 Marker strings (see ``MARKERS``) are each visible to a fixed audience of actors; any other
@@ -31,7 +38,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -70,8 +79,10 @@ ADVISOR = "advisor"
 OFFICIAL_A = "official_a"
 OFFICIAL_B = "official_b"
 VOLUNTEER = "volunteer"
+STAFF_A = "staff_a"
+STAFF = "staff"
 ADMIN = "admin"
-ACTORS = (ANON, A, B, ADVISOR, OFFICIAL_A, OFFICIAL_B, VOLUNTEER, ADMIN)
+ACTORS = (ANON, A, B, ADVISOR, OFFICIAL_A, OFFICIAL_B, VOLUNTEER, STAFF_A, STAFF, ADMIN)
 SIGNED_IN = tuple(actor for actor in ACTORS if actor != ANON)
 
 # No address is a part of another, so finding one in a text means that person.
@@ -82,6 +93,8 @@ EMAILS = {
     OFFICIAL_A: "person-delta@example.com",
     OFFICIAL_B: "person-echo@example.com",
     VOLUNTEER: "person-foxtrot@example.com",
+    STAFF_A: "person-lima@example.com",
+    STAFF: "person-mike@example.com",
     ADMIN: "person-golf@example.com",
 }
 NAMES = {
@@ -91,6 +104,8 @@ NAMES = {
     OFFICIAL_A: "Official Delta",
     OFFICIAL_B: "Official Echo",
     VOLUNTEER: "Volunteer Foxtrot",
+    STAFF_A: "Staff Lima",
+    STAFF: "Staff Mike",
     ADMIN: "Admin Golf",
 }
 COFOUNDER_EMAIL = "person-hotel@example.com"
@@ -107,7 +122,9 @@ A_FEED_TOKEN = "SECRET-A-feed-5b1c0e"
 
 
 def _only(*actors: str) -> frozenset[str]:
-    return frozenset((*actors, ADMIN))
+    """`actors` and the admin; the staff member granted district A with official A."""
+    extra = (STAFF_A,) if OFFICIAL_A in actors else ()
+    return frozenset((*actors, *extra, ADMIN))
 
 
 # Marker -> the actors who may see it. Admins see everything. A number (a birth year) is
@@ -143,6 +160,8 @@ MARKERS: dict[str, frozenset[str]] = {
     EMAILS[OFFICIAL_A]: _only(OFFICIAL_A),
     EMAILS[OFFICIAL_B]: _only(OFFICIAL_B),
     EMAILS[VOLUNTEER]: _only(VOLUNTEER, OFFICIAL_A),  # on district A's registrants page
+    EMAILS[STAFF_A]: _only(STAFF_A),
+    EMAILS[STAFF]: _only(STAFF),
     EMAILS[ADMIN]: _only(),
     COFOUNDER_EMAIL: _only(),
     OTHER_ADVISOR_EMAIL: _only(),
@@ -275,11 +294,19 @@ def build_world() -> World:
         code="authz-park", name_zh="园区", name_en="Park A", district=district_a
     ).code
 
-    users = {actor: _user(actor) for actor in SIGNED_IN if actor != ADMIN}
-    users[ADMIN] = _user(ADMIN, is_staff=True, is_superuser=True)
+    staff_flags = {STAFF_A: {"is_staff": True}, STAFF: {"is_staff": True}}
+    staff_flags[ADMIN] = {"is_staff": True, "is_superuser": True}
+    users = {actor: _user(actor, **staff_flags.get(actor, {})) for actor in SIGNED_IN}
     world.users = {actor: user.pk for actor, user in users.items()}
     DistrictGrant.objects.create(user=users[OFFICIAL_A], district=district_a)
     DistrictGrant.objects.create(user=users[OFFICIAL_B], district=district_b)
+    DistrictGrant.objects.create(user=users[STAFF_A], district=district_a)
+    admin_permissions = Permission.objects.filter(
+        Q(content_type__app_label="events", codename__in=["view_event", "change_event"])
+        | Q(content_type__app_label="matching", codename="view_advisorproposal")
+    )
+    for actor in (STAFF_A, STAFF):
+        users[actor].user_permissions.set(admin_permissions)
 
     # Profiles -----------------------------------------------------------------------------
     profile_a = ReturneeProfile.objects.create(

@@ -110,7 +110,9 @@ class People:
         self.author_id = self.returnee_ids.pop()
         profile_ids = reserve_ids(ReturneeProfile, count)
         tables = self._tables()
-        users = tables.table(User, "id password email full_name language date_joined")
+        users = tables.table(
+            User, "id password email full_name language date_joined email_verified_at"
+        )
         self._profiles = tables.table(
             ReturneeProfile,
             "id user_id headline bio birth_year returned_on residence_district_id "
@@ -127,7 +129,9 @@ class People:
         )
         self._skills = tables.through(ReturneeProfile._meta.get_field("skills"))
         self._sectors = tables.through(ReturneeProfile._meta.get_field("sectors"))
-        users.add(self.author_id, self.password, AUTHOR_EMAIL, "Synthetic data", "en", self.now)
+        users.add(
+            self.author_id, self.password, AUTHOR_EMAIL, "Synthetic data", "en", self.now, self.now
+        )
 
         def make_row(index: int) -> None:
             joined = self._moment(3 * 365)
@@ -138,6 +142,7 @@ class People:
                 RETURNEE_EMAIL.format(index + 1),
                 self._name(),
                 language,
+                joined,
                 joined,
             )
             self._profile(index, self.returnee_ids[index], profile_ids[index], joined)

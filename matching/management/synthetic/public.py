@@ -92,7 +92,9 @@ class PublicServices:
         month_seconds = int((month_end - month_start).total_seconds())
         expertise = Pick(list(EXPERTISE_WEIGHTS), weights=list(EXPERTISE_WEIGHTS.values()))
         tables = self._tables()
-        users = tables.table(User, "id password email full_name language date_joined")
+        users = tables.table(
+            User, "id password email full_name language date_joined email_verified_at"
+        )
         advisors = tables.table(
             AdvisorProfile,
             "id user_id title_zh title_en bio_zh bio_en organisation_id expertise languages "
@@ -114,6 +116,7 @@ class PublicServices:
                 ADVISOR_EMAIL.format(index + 1),
                 self._name(),
                 "zh-hans",
+                joined,
                 joined,
             )
             title_zh, title_en = rng.choice(ADVISOR_TITLES)

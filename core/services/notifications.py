@@ -1,137 +1,28 @@
-"""Writes of the base app: accounts, official grants, notifications and their preferences."""
+"""Notifications: rendered in the recipient's language, written to the outbox in the caller's
+transaction, and the e-mail choices of each kind."""
 
-import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import lru_cache
 
-from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
-from .broker import broker_publish_batched
-from .choices import Frequency, Language, NotificationKind, NotificationStatus
-from .exceptions import ApplicationError
-from .models import (
-    District,
-    DistrictGrant,
+from ..broker import broker_publish_batched
+from ..choices import Frequency, Language, NotificationKind, NotificationStatus
+from ..exceptions import ApplicationError
+from ..models import (
     Notification,
     NotificationPreference,
     User,
     normalize_email,
 )
-from .privacy import ERASED_DOMAIN
-
-logger = logging.getLogger(__name__)
 
 
 def supported_language(language: str | None) -> str:
     """The portal language closest to `language` (Chinese unless it is English)."""
     return Language.EN if (language or "").lower().startswith("en") else Language.ZH_HANS
-
-
-@transaction.atomic
-def user_signup(*, email: str, password: str, full_name: str, language: str = "") -> User:
-    """Create a returnee account and write its welcome notification."""
-    email = normalize_email(email)
-    if email.endswith(f"@{ERASED_DOMAIN}"):  # the addresses erased accounts are given
-        raise ApplicationError(
-            _("Please use an e-mail address you can receive mail at."),
-            code="email",
-            field="email",
-        )
-    full_name = (full_name or "").strip()
-    if not full_name:
-        raise ApplicationError(
-            _("Please enter your full name."), code="full_name", field="full_name"
-        )
-    if User.objects.filter(email=email).exists():
-        raise ApplicationError(
-            _("An account with this e-mail address already exists. Sign in instead."),
-            code="email_taken",
-            field="email",
-        )
-    candidate = User(email=email, full_name=full_name)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages), code="password", field="password") from exc
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=password,
-                full_name=full_name,
-                language=supported_language(language or translation.get_language()),
-            )
-    except IntegrityError as exc:  # the same address signed up at the same moment
-        raise ApplicationError(
-            _("An account with this e-mail address already exists. Sign in instead."),
-            code="email_taken",
-            field="email",
-        ) from exc
-    notification_create(
-        recipient=user,
-        kind=NotificationKind.ACCOUNT,
-        template="welcome",
-        context={"full_name": user.full_name},
-        url="/",
-    )
-    return user
-
-
-def user_language_set(*, user: User, language: str) -> None:
-    user.language = supported_language(language)
-    user.save(update_fields=["language"])
-
-
-def api_token_expired(token: Token) -> bool:
-    return token.created < timezone.now() - timedelta(days=settings.API_TOKEN_DAYS)
-
-
-@transaction.atomic
-def api_token_issue(*, user: User) -> Token:
-    """A new API token for the user: the one they had, if any, stops working (one token an
-    account; a key that leaked is replaced by asking again). The account's row is locked so
-    that two requests at once cannot both make one."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
-
-
-def api_token_revoke(*, user: User) -> None:
-    """Sign out of the API: the user's token stops working."""
-    Token.objects.filter(user=user).delete()
-
-
-def api_token_for_credentials(*, request, email: str, password: str) -> Token:
-    """Check an e-mail address and password (counted by the sign-in lockout) for a token."""
-    user = authenticate(request=request, username=normalize_email(email), password=password)
-    if getattr(request, "axes_locked_out", False):
-        raise ApplicationError(
-            _("Too many failed sign-in attempts. Try again later or reset your password."),
-            code="locked_out",
-        )
-    if user is None:
-        raise ApplicationError(
-            _("The e-mail address or password is not correct."), code="authorization"
-        )
-    return api_token_issue(user=user)
-
-
-@transaction.atomic
-def district_grant(*, user: User, district: District, granted_by: User | None = None):
-    """Make `user` an official of `district`; granting twice changes nothing."""
-    grant, _created = DistrictGrant.objects.get_or_create(
-        user=user, district=district, defaults={"granted_by": granted_by}
-    )
-    return grant
 
 
 def notification_frequency_sql(*, user: str, kind: str, now: str) -> tuple[str, str, str]:
@@ -164,7 +55,7 @@ class PreparedNotification:
     holding a lock only inserts a row. Values known only inside that transaction (a place on
     a waitlist, the link to a row not yet made) are named in `late` and given to `save()`."""
 
-    recipient: User
+    recipient: User | None
     kind: str
     template: str
     context: dict
@@ -172,6 +63,7 @@ class PreparedNotification:
     body: str
     frequency: str | None  # None: the statement that writes it looks it up (frequency_sql)
     late: tuple[str, ...] = ()
+    actor: User | None = None  # the person the text names, if not the recipient
 
     def unsaved(self, *, url: str = "", **late) -> Notification:
         """The outbox row, not written: the late values given are filled in, the others keep
@@ -195,6 +87,7 @@ class PreparedNotification:
             url=url,
             template=self.template,
             context={**self.context, **late},
+            actor=self.actor,
             frequency=self.frequency,
             created_at=now,
             # In the inbox only: nothing to e-mail, so it is delivered as it commits.
@@ -237,31 +130,36 @@ def _render(template: str, language: str, context: tuple) -> tuple[str, str]:
 
 def notification_prepare(
     *,
-    recipient: User,
+    recipient: User | None,
     kind: str,
     template: str,
     context: dict | None = None,
     frequency: str | None = None,
     frequency_in_sql: bool = False,
     late: tuple[str, ...] = (),
+    language: str = "",
+    actor: User | None = None,
 ) -> PreparedNotification:
-    """Render a notification in the recipient's language, with their e-mail choice for its
-    kind, without writing anything.
+    """Render a notification in the recipient's language (or `language`, for a message to
+    an address without an account), with their e-mail choice for its kind, without writing
+    anything.
 
     Templates live at `notifications/<template>_subject.txt` and `..._body.txt`; the context
     must be JSON-serialisable, it is kept on the row. `frequency`, when the caller has looked
     it up already, spares the look-up; `frequency_in_sql` leaves it to the statement that
-    writes the row (`notification_frequency_sql`).
+    writes the row (`notification_frequency_sql`). `actor`: the person other than the
+    recipient whose name the context holds (see `core.privacy.erase_core`).
     """
     context = context or {}
+    language = recipient.language if recipient is not None else supported_language(language)
     rendering = {**context, **{name: late_marker(name) for name in late}}
     key = tuple(sorted(rendering.items()))
     try:
         hash(key)
     except TypeError:  # lists or dicts in the context: rendered each time
-        subject, body = _render.__wrapped__(template, recipient.language, key)
+        subject, body = _render.__wrapped__(template, language, key)
     else:
-        subject, body = _render(template, recipient.language, key)
+        subject, body = _render(template, language, key)
     return PreparedNotification(
         recipient=recipient,
         kind=kind,
@@ -273,6 +171,7 @@ def notification_prepare(
         if frequency_in_sql
         else frequency or notification_frequency(user=recipient, kind=kind),
         late=tuple(late),
+        actor=actor,
     )
 
 
@@ -283,18 +182,57 @@ def notification_create(
     template: str,
     context: dict | None = None,
     url: str = "",
+    always_email: bool = False,
+    actor: User | None = None,
 ) -> Notification:
     """Write an outbox row in the caller's transaction, rendered in the recipient's language.
 
     An instant notification is queued for delivery when the transaction commits; the
-    periodic sweep picks it up if that fails.
+    periodic sweep picks it up if that fails. `always_email` sends it at once whatever the
+    recipient chose for its kind: a message about the account's security (a password reset,
+    a verification link) cannot wait for a digest nor be turned off. `actor`: the person
+    other than the recipient whose name the context holds, if any (their erasure removes it).
     """
     if url and not url.startswith("/"):
         raise ValueError("A notification links to a path of the portal, starting with '/'.")
     prepared = notification_prepare(
-        recipient=recipient, kind=kind, template=template, context=context
+        recipient=recipient,
+        kind=kind,
+        template=template,
+        context=context,
+        frequency=Frequency.INSTANT if always_email else None,
+        actor=actor,
     )
     return prepared.save(url=url)
+
+
+def notification_to_address(
+    *,
+    address: str,
+    language: str,
+    kind: str,
+    template: str,
+    context: dict | None = None,
+    url: str = "",
+    actor: User | None = None,
+) -> Notification:
+    """E-mail someone who may have no account (an invitation to an address), through the same
+    outbox: rendered in `language`, sent at once with the link to `url`, shown in no inbox."""
+    prepared = notification_prepare(
+        recipient=None,
+        kind=kind,
+        template=template,
+        context=context,
+        frequency=Frequency.INSTANT,
+        language=language,
+        actor=actor,
+    )
+    notification = prepared.unsaved(url=url)
+    notification.address = normalize_email(address)
+    notification.language = supported_language(language)
+    notification.save(force_insert=True)
+    prepared.written(notification.pk)
+    return notification
 
 
 def _enqueue_delivery(notification_id: int) -> None:
