@@ -236,7 +236,7 @@ def notification_to_address(
 
 
 def _enqueue_delivery(notification_id: int) -> None:
-    from .tasks import deliver_notifications
+    from ..tasks import deliver_notifications
 
     broker_publish_batched(deliver_notifications, notification_id)
 
